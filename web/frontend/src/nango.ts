@@ -1,0 +1,128 @@
+import { AuthError } from './auth-error.js';
+import { openAuthPopup, type AuthPopupFlow } from './auth-popup.js';
+import { ConnectUI } from './connect-ui.js';
+import type { ConnectUIProps } from './connect-ui-types.js';
+import { httpRequestFor, usesHttpMode } from './http-routes.js';
+import { postAuth } from './post-auth.js';
+import { toQueryString } from './query-string.js';
+import { resolveServerUrls } from './server-urls.js';
+import type { AuthOptions, AuthResult, ConnectionConfig, NangoOptions } from './types.js';
+
+/** The browser SDK: creates connections headlessly (`auth`, `create`) or through the Connect UI. */
+export class Nango {
+  /** `host` without trailing slashes. */
+  readonly hostBaseUrl: string;
+  publicKey: string | undefined;
+  connectSessionToken: string | undefined;
+
+  private readonly websocketsUrl: string;
+  private readonly width: number;
+  private readonly height: number;
+  private readonly debug: boolean;
+  private authPopup: AuthPopupFlow | undefined;
+
+  /** @throws {AuthError} `invalid_host_url` when `host` or the WebSocket URL built from it is not a URL. */
+  constructor(options: NangoOptions = {}) {
+    const urls = resolveServerUrls(options.host, options.websocketsPath);
+    this.hostBaseUrl = urls.hostBaseUrl;
+    this.websocketsUrl = urls.websocketsUrl;
+    this.publicKey = options.publicKey;
+    this.connectSessionToken = options.connectSessionToken;
+    this.width = options.width ?? 500;
+    this.height = options.height ?? 600;
+    this.debug = options.debug ?? false;
+  }
+
+  /**
+   * Creates (or, with a reconnect session, re-authorises) a connection. OAuth-like integrations open a popup;
+   * credentials entered in the page are posted directly.
+   *
+   * Deliberately not `async`: the checks below throw synchronously, and the popup must open within the click.
+   * @throws {AuthError} `missing_auth_token`, `missing_credentials`
+   */
+  auth(providerConfigKey: string, options?: AuthOptions): Promise<AuthResult>;
+  auth(providerConfigKey: string, connectionId: string, options?: AuthOptions): Promise<AuthResult>;
+  auth(providerConfigKey: string, connectionIdOrOptions?: string | AuthOptions, moreOptions?: AuthOptions): Promise<AuthResult> {
+    this.requireAuthToken();
+    const connectionId = typeof connectionIdOrOptions === 'string' ? connectionIdOrOptions : undefined;
+    const options: AuthOptions = { ...moreOptions, ...(typeof connectionIdOrOptions === 'object' && connectionIdOrOptions) };
+    return usesHttpMode(options)
+      ? this.authOverHttp(providerConfigKey, connectionId, options)
+      : this.authInPopup(providerConfigKey, connectionId, options);
+  }
+
+  /**
+   * Re-authorises the connection named by the reconnect session; the server knows which one, so no id is sent.
+   * @throws {AuthError} `missing_connect_session_token`, and those of {@link Nango.auth}
+   */
+  reconnect(providerConfigKey: string, options?: AuthOptions): Promise<AuthResult> {
+    if (!this.connectSessionToken) {
+      throw new AuthError('Reconnecting needs a connect session token.', 'missing_connect_session_token');
+    }
+    return this.auth(providerConfigKey, options);
+  }
+
+  /** Creates a connection to an integration that needs no credentials (auth mode `NONE`). */
+  create(providerConfigKey: string, options?: ConnectionConfig): Promise<AuthResult>;
+  create(providerConfigKey: string, connectionId: string, options?: ConnectionConfig): Promise<AuthResult>;
+  async create(
+    providerConfigKey: string,
+    connectionIdOrOptions?: string | ConnectionConfig,
+    moreOptions?: ConnectionConfig,
+  ): Promise<AuthResult> {
+    this.requireAuthToken();
+    const connectionId = typeof connectionIdOrOptions === 'string' ? connectionIdOrOptions : undefined;
+    const options: ConnectionConfig = { ...moreOptions, ...(typeof connectionIdOrOptions === 'object' && connectionIdOrOptions) };
+    const query = toQueryString(this, connectionId, options);
+    return postAuth(`${this.hostBaseUrl}/auth/unauthenticated/${providerConfigKey}${query}`);
+  }
+
+  /** Stops tracking the current popup, and closes it and its socket 500 ms later. */
+  clear(): void {
+    this.authPopup?.clear();
+  }
+
+  /** Opens the Connect UI over the page, with this SDK's session token and server. */
+  openConnectUI(props: ConnectUIProps = {}): ConnectUI {
+    const connectUI = new ConnectUI({
+      ...props,
+      sessionToken: props.sessionToken ?? this.connectSessionToken,
+      apiURL: props.apiURL ?? this.hostBaseUrl,
+      baseURL: props.baseURL ?? `${this.hostBaseUrl}/connect-ui/`,
+    });
+    connectUI.open();
+    return connectUI;
+  }
+
+  private requireAuthToken(): void {
+    if (!this.publicKey && !this.connectSessionToken) {
+      throw new AuthError('You must give a connect session token (or a legacy public key).', 'missing_auth_token');
+    }
+  }
+
+  private authOverHttp(providerConfigKey: string, connectionId: string | undefined, options: AuthOptions): Promise<AuthResult> {
+    // Credentials travel in the body, never in the query string.
+    const { credentials, ...config } = options;
+    if (!credentials) throw new AuthError('You must give credentials.', 'missing_credentials');
+    const request = httpRequestFor(providerConfigKey, credentials as Record<string, unknown>, options);
+    // A plain Error, as upstream: this is a programming mistake, not an authorization outcome.
+    if (!request) return Promise.reject(new Error('The credentials match no supported auth mode.'));
+    const query = toQueryString(this, connectionId, config);
+    return postAuth(this.hostBaseUrl + request.path + query, request.body);
+  }
+
+  private authInPopup(providerConfigKey: string, connectionId: string | undefined, options: AuthOptions): Promise<AuthResult> {
+    this.clear();
+    this.authPopup = openAuthPopup({
+      url: `${this.hostBaseUrl}/oauth/connect/${providerConfigKey}${toQueryString(this, connectionId, options)}`,
+      websocketsUrl: this.websocketsUrl,
+      width: this.width,
+      height: this.height,
+      detectClosedAuthWindow: Boolean(options.detectClosedAuthWindow),
+      log: (...details) => {
+        if (this.debug) console.log('[latchkey]', ...details);
+      },
+    });
+    return this.authPopup.result;
+  }
+}
