@@ -6,8 +6,8 @@ export default defineConfig({
     environmentOptions: {
       happyDOM: {
         url: 'https://app.example.com/settings',
-        // Tests never reach a server: iframes stay blank instead of loading the Connect UI.
-        settings: { disableIframePageLoading: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true },
+        // Tests never reach a server: an iframe gets its window and URL, but nothing is fetched into it.
+        settings: { navigation: { disableChildFrameNavigation: true } },
       },
     },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],

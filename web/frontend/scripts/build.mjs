@@ -3,5 +3,5 @@ import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { bundles } from './bundles.mjs';
 
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await rm('dist', { recursive: true, force: true });
 await Promise.all(Object.values(bundles).map((options) => build(options)));

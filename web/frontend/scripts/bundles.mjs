@@ -1,11 +1,8 @@
-// The three published bundles. Shared by the build and by the test that runs the <script> bundle.
-import { fileURLToPath } from 'node:url';
-
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+// The three published bundles, with paths relative to the package folder (where npm runs scripts).
+// Shared by the build and by the test that runs the <script> bundle.
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
-  absWorkingDir: packageRoot,
   bundle: true,
   minify: true,
   sourcemap: true,
