@@ -1,5 +1,5 @@
 import { AuthError } from './auth-error.js';
-import type { ConnectUIEvent, ConnectUIEventToken, ConnectUIProps, OnConnectEvent } from './connect-ui-types.js';
+import type { ConnectUIEvent, ConnectUIEventToken, ConnectUIProps } from './connect-ui-types.js';
 import { defaultHost } from './server-urls.js';
 
 // Latchkey's server serves both the API and, under /connect-ui/, the Connect UI.
@@ -14,25 +14,15 @@ export class ConnectUI {
   /** The iframe while the UI is open, else null. */
   iframe: HTMLIFrameElement | null = null;
 
+  private readonly props: ConnectUIProps;
   private sessionToken: string | undefined;
-  private readonly baseURL: string;
-  private readonly apiURL: string;
-  private readonly onEvent: OnConnectEvent | undefined;
-  private readonly detectClosedAuthWindow: boolean;
-  private readonly lang: string | undefined;
-  private readonly themeOverride: string | undefined;
   private origin = '';
   private isReady = false;
   private overflowBeforeOpen = '';
 
   constructor(props: ConnectUIProps = {}) {
+    this.props = props;
     this.sessionToken = props.sessionToken;
-    this.baseURL = props.baseURL ?? defaultBaseURL;
-    this.apiURL = props.apiURL ?? defaultApiURL;
-    this.onEvent = props.onEvent;
-    this.detectClosedAuthWindow = Boolean(props.detectClosedAuthWindow);
-    this.lang = props.lang;
-    this.themeOverride = props.themeOverride;
   }
 
   /** Appends the iframe to the page; does nothing while it is already there. */
@@ -84,17 +74,18 @@ export class ConnectUI {
 
   // Spec §2.10: trailing slash (the UI loads its assets relatively), then apiURL always, the rest only when set.
   private iframeURL(): URL {
+    const { baseURL = defaultBaseURL, apiURL = defaultApiURL, detectClosedAuthWindow, lang, themeOverride } = this.props;
     let url: URL;
     try {
-      url = new URL(this.baseURL);
+      url = new URL(baseURL);
     } catch {
       throw new AuthError('Invalid URL provided for the Connect UI.', 'invalid_host_url');
     }
     if (!url.pathname.endsWith('/')) url.pathname += '/';
-    url.searchParams.set('apiURL', this.apiURL);
-    if (this.detectClosedAuthWindow) url.searchParams.set('detectClosedAuthWindow', 'true');
-    if (this.lang) url.searchParams.set('lang', this.lang);
-    if (this.themeOverride) url.searchParams.set('theme', this.themeOverride);
+    url.searchParams.set('apiURL', apiURL);
+    if (detectClosedAuthWindow) url.searchParams.set('detectClosedAuthWindow', 'true');
+    if (lang) url.searchParams.set('lang', lang);
+    if (themeOverride) url.searchParams.set('theme', themeOverride);
     return url;
   }
 
@@ -112,7 +103,7 @@ export class ConnectUI {
     } else if (uiEvent.type === 'close') {
       this.close();
     }
-    this.onEvent?.(uiEvent);
+    this.props.onEvent?.(uiEvent);
   };
 
   private sendSessionToken(): void {

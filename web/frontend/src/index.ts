@@ -5,5 +5,36 @@ export default Nango;
 export { Nango };
 export { AuthError, type AuthErrorType } from './auth-error.js';
 export { ConnectUI } from './connect-ui.js';
-export type * from './connect-ui-types.js';
-export type * from './types.js';
+export type {
+  ConnectUIEvent,
+  ConnectUIEventClose,
+  ConnectUIEventConnectionCreated,
+  ConnectUIEventConnectionFailed,
+  ConnectUIEventReady,
+  ConnectUIEventSettingsChanged,
+  ConnectUIEventToken,
+  ConnectUIProps,
+  ConnectUISettings,
+  ConnectUITheme,
+  OnConnectEvent,
+} from './connect-ui-types.js';
+export type {
+  ApiKeyCredentials,
+  AppStoreCredentials,
+  AuthCredentials,
+  AuthOptions,
+  AuthResult,
+  AuthSuccess,
+  AwsSigV4Credentials,
+  BasicApiCredentials,
+  BillCredentials,
+  ConnectionConfig,
+  JwtCredentials,
+  NangoOptions,
+  OAuth2ClientCredentials,
+  OAuth2OutboundCredentials,
+  OAuthCredentialsOverride,
+  SignatureCredentials,
+  TbaCredentials,
+  TwoStepCredentials,
+} from './types.js';
