@@ -42,8 +42,8 @@ export function openAuthPopup(options: AuthPopupOptions): AuthPopupFlow {
   let socket: WebSocket | undefined;
   let closedPopupPoll: ReturnType<typeof setInterval> | undefined;
   let finished = false;
-  let resolve: (result: AuthResult) => void = () => {};
-  let reject: (error: Error) => void = () => {};
+  let resolve!: (result: AuthResult) => void;
+  let reject!: (error: Error) => void;
   const result = new Promise<AuthResult>((res, rej) => {
     resolve = res;
     reject = rej;
