@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Hosting;
+
+/// <summary>
+/// The URLs the server gives out (connect links, logos, the OAuth callback). Configured ones win; otherwise they
+/// are derived from the address the server actually listens on, so a test host on a random port works unchanged.
+/// </summary>
+public sealed class PublicUrls(IOptions<ServerOptions> options, IServer server)
+{
+    private string? _derivedServerUrl;
+
+    public string Server => Trim(options.Value.ServerUrl) ?? (_derivedServerUrl ??= DeriveFromListener());
+
+    public string Callback => Trim(options.Value.CallbackUrl) ?? Server + "/oauth/callback";
+
+    /// <summary>The Connect UI base, always ending with '/' (its assets are relative, spec §3.1).</summary>
+    public string ConnectUi
+    {
+        get
+        {
+            var configured = options.Value.ConnectUiUrl;
+            var url = string.IsNullOrWhiteSpace(configured) ? Server + "/connect-ui/" : configured.Trim();
+            return url.EndsWith('/') ? url : url + "/";
+        }
+    }
+
+    private static string? Trim(string? url) => string.IsNullOrWhiteSpace(url) ? null : url.Trim().TrimEnd('/');
+
+    private string DeriveFromListener()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? $"http://localhost:{options.Value.Port}";
+        var uri = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : uri.Host;
+        return $"{uri.Scheme}://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{uri.Port}";
+    }
+}

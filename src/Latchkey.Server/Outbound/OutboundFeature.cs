@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Outbound;
+
+public static class OutboundFeature
+{
+    /// <summary>The named client for every request to a URL that users or the catalog influence.</summary>
+    public const string ClientName = "outbound";
+
+    public static WebApplicationBuilder AddOutbound(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OutboundOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Allow = configuration["LATCHKEY_OUTBOUND_ALLOW"];
+                if (int.TryParse(configuration["LATCHKEY_OUTBOUND_TIMEOUT_SECONDS"], out var seconds))
+                {
+                    options.TimeoutSeconds = seconds;
+                }
+            })
+            .Validate(options => options.TimeoutSeconds is > 0 and <= 300, "LATCHKEY_OUTBOUND_TIMEOUT_SECONDS must be between 1 and 300.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new AddressPolicy(services.GetRequiredService<IOptions<OutboundOptions>>().Value.Allow));
+        builder.Services.AddSingleton<GuardedConnector>();
+
+        // No retry handler on purpose: token requests must never be repeated blindly (a lost answer plus a retry
+        // can burn a rotated refresh token); callers that may retry say so themselves.
+        builder.Services.AddHttpClient(ClientName, (services, client) =>
+            {
+                client.Timeout = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<OutboundOptions>>().Value.TimeoutSeconds);
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Latchkey/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
+            {
+                ConnectCallback = services.GetRequiredService<GuardedConnector>().ConnectAsync,
+                AllowAutoRedirect = true,
+                MaxAutomaticRedirections = 5,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                UseCookies = false,
+                // A proxy would receive the connection instead of the checked address; the guard must see the real peer.
+                UseProxy = false,
+            });
+        return builder;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Latchkey.Server.Storage;
+
+public enum SqlDialect
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Opens connections to the one database. Queries are written in the SQL both engines share (upserts with
+/// <c>ON CONFLICT</c>, <c>RETURNING</c>, partial unique indexes, integers for times and flags) so every store runs
+/// unchanged on SQLite and PostgreSQL.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string? _sqliteConnectionString;
+
+    public Database(IOptions<StorageOptions> options)
+    {
+        var storage = options.Value;
+        if (storage.UsesPostgres)
+        {
+            Dialect = SqlDialect.Postgres;
+            ConnectionString = PostgresConnectionString.From(storage.DatabaseUrl!);
+            _postgres = NpgsqlDataSource.Create(ConnectionString);
+        }
+        else
+        {
+            Dialect = SqlDialect.Sqlite;
+            // The folder holds the database and, by default, the key file: owner-only like the key itself.
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(storage.DataDirectory);
+            }
+            else
+            {
+                Directory.CreateDirectory(storage.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            _sqliteConnectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = storage.SqlitePath,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = true,
+                // Writers wait for each other instead of failing with SQLITE_BUSY.
+                DefaultTimeout = 30,
+            }.ToString();
+            ConnectionString = _sqliteConnectionString;
+        }
+    }
+
+    public SqlDialect Dialect { get; }
+
+    internal string ConnectionString { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE), so two writers never both
+    /// read and then fail to upgrade; PostgreSQL uses its default READ COMMITTED with row locks.
+    /// </summary>
+    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: false)
+            : await connection.BeginTransactionAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+}
+
+/// <summary>Accepts both <c>postgres://user:pass@host:port/db?sslmode=require</c> and a plain Npgsql connection string.</summary>
+public static class PostgresConnectionString
+{
+    public static string From(string value)
+    {
+        if (!value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) &&
+            !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return new NpgsqlConnectionStringBuilder(value).ToString();
+        }
+
+        var uri = new Uri(value);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        var userInfo = uri.UserInfo.Split(':', 2);
+        if (userInfo[0].Length > 0)
+        {
+            builder.Username = Uri.UnescapeDataString(userInfo[0]);
+        }
+
+        if (userInfo.Length > 1)
+        {
+            builder.Password = Uri.UnescapeDataString(userInfo[1]);
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            var name = Uri.UnescapeDataString(parts[0]);
+            builder[name.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? "SSL Mode" : name] = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Vault;
+
+public static class VaultFeature
+{
+    public static WebApplicationBuilder AddVault(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<VaultOptions>()
+            .Configure<IConfiguration>(Bind)
+            .Validate(options => options.EncryptionKeys is null || TryParse(options.EncryptionKeys),
+                "LATCHKEY_ENCRYPTION_KEY must be one or more base64-encoded 32-byte keys separated by commas (e.g. `openssl rand -base64 32`).")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(services => LoadKeyRing(
+            services.GetRequiredService<IOptions<VaultOptions>>().Value,
+            services.GetRequiredService<ILogger<KeyRing>>()));
+        builder.Services.AddSingleton<SecretCodec>();
+        builder.Services.AddSingleton<TokenHasher>();
+        return builder;
+    }
+
+    public static void Bind(VaultOptions options, IConfiguration configuration)
+    {
+        options.EncryptionKeys = string.IsNullOrWhiteSpace(configuration["LATCHKEY_ENCRYPTION_KEY"]) ? null : configuration["LATCHKEY_ENCRYPTION_KEY"];
+        options.KeyFilePath = Path.Combine(configuration["LATCHKEY_DATA_DIR"] ?? "data", "encryption.key");
+    }
+
+    internal static KeyRing LoadKeyRing(VaultOptions options, ILogger logger)
+    {
+        if (!string.IsNullOrWhiteSpace(options.EncryptionKeys))
+        {
+            return new KeyRing(KeyRing.ParseList(options.EncryptionKeys), "LATCHKEY_ENCRYPTION_KEY");
+        }
+
+        if (File.Exists(options.KeyFilePath))
+        {
+            return new KeyRing(KeyFile.Read(options.KeyFilePath), options.KeyFilePath);
+        }
+
+        var key = EncryptionKey.Generate();
+        KeyFile.Write(options.KeyFilePath, [key]);
+        logger.LogWarning(
+            "No LATCHKEY_ENCRYPTION_KEY was set, so a new encryption key ({KeyId}) was generated at {Path}. Back it up: without it, stored credentials cannot be read.",
+            key.Id,
+            Path.GetFullPath(options.KeyFilePath));
+        return new KeyRing([key], options.KeyFilePath);
+    }
+
+    private static bool TryParse(string text)
+    {
+        try
+        {
+            return KeyRing.ParseList(text).Count > 0;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}
