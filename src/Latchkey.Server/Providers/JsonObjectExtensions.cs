@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Latchkey.Server.Providers;
+
+/// <summary>Tolerant readers for catalog entries, where YAML may give a flag as text or a number as a string.</summary>
+public static class JsonObjectExtensions
+{
+    public static string? GetString(this JsonObject obj, string key) => obj[key] switch
+    {
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        JsonValue value => value.ToJsonString(),
+        _ => null,
+    };
+
+    public static bool GetFlag(this JsonObject obj, string key) => obj[key] switch
+    {
+        JsonValue value when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => string.Equals(value.GetValue<string>(), "true", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
+
+    public static double? GetNumber(this JsonObject obj, string key) => obj[key] switch
+    {
+        JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.GetValue<double>(),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String &&
+            double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    };
+
+    /// <summary>A map of scalar values as strings (authorization_params, token_params, headers...).</summary>
+    public static IReadOnlyDictionary<string, string> GetStringMap(this JsonObject obj, string key)
+    {
+        if (obj[key] is not JsonObject map)
+        {
+            return EmptyMap;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in map)
+        {
+            if (value is JsonValue scalar)
+            {
+                result[name] = scalar.GetValueKind() == JsonValueKind.String ? scalar.GetValue<string>() : scalar.ToJsonString();
+            }
+        }
+
+        return result;
+    }
+
+    public static IReadOnlyList<string> GetStringList(this JsonObject obj, string key) => obj[key] switch
+    {
+        JsonArray array => array.Select(item => item?.ToString() ?? "").Where(item => item.Length > 0).ToArray(),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => [value.GetValue<string>()],
+        _ => [],
+    };
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyMap = new Dictionary<string, string>();
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Latchkey.Server.Providers;
+
+/// <summary>
+/// <c>/images/template-logos/&lt;provider&gt;.svg</c> (spec §8.5). A bundled icon is served when one ships under
+/// <c>wwwroot/images/template-logos</c>; otherwise a monogram in a colour derived from the name, so every provider
+/// has a stable, recognisable logo and no request leaves the server.
+/// </summary>
+public static class ProviderLogos
+{
+    public static string Monogram(string providerName, string displayName)
+    {
+        var letters = new string(displayName.Split([' ', '-', '_', '.'], StringSplitOptions.RemoveEmptyEntries)
+            .Take(2).Select(word => char.ToUpperInvariant(word[0])).ToArray());
+        if (letters.Length == 0)
+        {
+            letters = "?";
+        }
+
+        var hue = BitConverter.ToUInt16(SHA256.HashData(Encoding.UTF8.GetBytes(providerName)), 0) % 360;
+        var fill = $"hsl({hue.ToString(CultureInfo.InvariantCulture)} 55% 42%)";
+        return $"""
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" aria-label="{Escape(displayName)}">
+            <rect width="64" height="64" rx="14" fill="{fill}"/>
+            <text x="32" y="32" dy=".35em" text-anchor="middle" font-family="system-ui,-apple-system,Segoe UI,sans-serif" font-size="{(letters.Length > 1 ? 24 : 30)}" font-weight="600" fill="#fff">{Escape(letters)}</text>
+            </svg>
+            """;
+    }
+
+    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+}

@@ -1,0 +1,41 @@
+using System.Reflection;
+using Latchkey.Server.Hosting.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Providers;
+
+public static class ProvidersFeature
+{
+    public static WebApplicationBuilder AddProviders(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProvidersOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.ProvidersFile = configuration["LATCHKEY_PROVIDERS_FILE"])
+            .Validate(options => options.ProvidersFile is null || File.Exists(options.ProvidersFile),
+                "LATCHKEY_PROVIDERS_FILE names a file that does not exist.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => LoadCatalog(services.GetRequiredService<IOptions<ProvidersOptions>>().Value));
+        builder.Services.AddSingleton<ProviderResponses>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapProviders(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/providers").WithTags("Providers").RequireCaller(AuthScheme.SessionTokenOrSecretKey);
+        group.MapGet("", ProvidersEndpoints.ListProviders);
+        group.MapGet("/{provider}", ProvidersEndpoints.GetProvider);
+
+        endpoints.MapGet("/providers.json", ProvidersEndpoints.GetRawCatalog).WithTags("Providers");
+        endpoints.MapGet("/images/template-logos/{file}", ProvidersEndpoints.GetLogo).WithTags("Providers");
+        return endpoints;
+    }
+
+    internal static ProviderCatalog LoadCatalog(ProvidersOptions options)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Latchkey.Providers.providers.yaml")
+            ?? throw new InvalidOperationException("The built-in provider catalog is missing from the server assembly.");
+        using var reader = new StreamReader(stream);
+        var builtIn = reader.ReadToEnd();
+        var overrides = options.ProvidersFile is null ? null : File.ReadAllText(options.ProvidersFile);
+        return ProviderCatalog.Load(builtIn, overrides, options.ProvidersFile ?? "");
+    }
+}
