@@ -1,0 +1,145 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Latchkey.Server.Storage;
+using Latchkey.Server.Vault;
+
+namespace Latchkey.Server.ConnectSessions;
+
+/// <summary>The sessions table. Tokens are stored only as keyed hashes; the token itself is returned once, at creation.</summary>
+public sealed class ConnectSessionStore(Database database, TokenHasher hasher, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<(ConnectSession Session, string Token)> CreateAsync(NewConnectSession input, CancellationToken cancellationToken)
+    {
+        var token = SessionTokens.New();
+        var now = clock.GetUtcNow();
+        var expiresAt = now + input.Lifetime;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO connect_sessions (environment_id, token_hash, end_user, organization, allowed_integrations,
+                integrations_config_defaults, overrides, webhook_url_override, tags, reconnect_connection_ref, expires_at, created_at)
+            VALUES (@EnvironmentId, @TokenHash, @EndUser, @Organization, @AllowedIntegrations,
+                @IntegrationsConfigDefaults, @Overrides, @WebhookUrlOverride, @Tags, @ReconnectConnectionRef, @ExpiresAt, @CreatedAt)
+            RETURNING id
+            """,
+            new
+            {
+                input.EnvironmentId,
+                TokenHash = hasher.Hash(token),
+                EndUser = ToJson(input.EndUser),
+                Organization = ToJson(input.Organization),
+                AllowedIntegrations = ToJson(input.AllowedIntegrations),
+                IntegrationsConfigDefaults = input.IntegrationsConfigDefaults?.ToJsonString(),
+                Overrides = input.Overrides?.ToJsonString(),
+                input.WebhookUrlOverride,
+                Tags = ToJson(input.Tags),
+                input.ReconnectConnectionRef,
+                ExpiresAt = expiresAt.ToUnixTimeMilliseconds(),
+                CreatedAt = now.ToUnixTimeMilliseconds(),
+            },
+            cancellationToken: cancellationToken));
+
+        var session = new ConnectSession(id, input.EnvironmentId, input.EndUser, input.Organization, input.AllowedIntegrations,
+            input.IntegrationsConfigDefaults, input.Overrides, input.WebhookUrlOverride, input.Tags, input.ReconnectConnectionRef, expiresAt);
+        return (session, token);
+    }
+
+    /// <summary>The live session of a token, or null when unknown, expired or deleted.</summary>
+    public async Task<ConnectSession?> FindByTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var hash in hasher.Candidates(token))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                """
+                SELECT id AS Id, environment_id AS EnvironmentId, end_user AS EndUser, organization AS Organization,
+                    allowed_integrations AS AllowedIntegrations, integrations_config_defaults AS IntegrationsConfigDefaults,
+                    overrides AS Overrides, webhook_url_override AS WebhookUrlOverride, tags AS Tags,
+                    reconnect_connection_ref AS ReconnectConnectionRef, expires_at AS ExpiresAt
+                FROM connect_sessions WHERE token_hash = @hash AND expires_at > @now
+                """,
+                new { hash, now }, cancellationToken: cancellationToken));
+            if (row is not null)
+            {
+                return row.ToSession();
+            }
+        }
+
+        return null;
+    }
+
+    public async Task DeleteAsync(long sessionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM connect_sessions WHERE id = @sessionId", new { sessionId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Deletes sessions that expired more than a day ago (kept a day for support questions).</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = (clock.GetUtcNow() - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM connect_sessions WHERE expires_at < @cutoff", new { cutoff }, cancellationToken: cancellationToken));
+    }
+
+    private static string? ToJson<T>(T? value) => value is null ? null : JsonSerializer.Serialize(value, Json);
+
+    private static T? FromJson<T>(string? json) => json is null ? default : JsonSerializer.Deserialize<T>(json, Json);
+
+    private sealed record Row
+    {
+        public long Id { get; init; }
+
+        public long EnvironmentId { get; init; }
+
+        public string? EndUser { get; init; }
+
+        public string? Organization { get; init; }
+
+        public string? AllowedIntegrations { get; init; }
+
+        public string? IntegrationsConfigDefaults { get; init; }
+
+        public string? Overrides { get; init; }
+
+        public string? WebhookUrlOverride { get; init; }
+
+        public string? Tags { get; init; }
+
+        public long? ReconnectConnectionRef { get; init; }
+
+        public long ExpiresAt { get; init; }
+
+        public ConnectSession ToSession() => new(
+            Id,
+            EnvironmentId,
+            FromJson<EndUserProfile>(EndUser),
+            FromJson<OrganizationProfile>(Organization),
+            FromJson<string[]>(AllowedIntegrations),
+            IntegrationsConfigDefaults is null ? null : JsonNode.Parse(IntegrationsConfigDefaults)!.AsObject(),
+            Overrides is null ? null : JsonNode.Parse(Overrides)!.AsObject(),
+            WebhookUrlOverride,
+            FromJson<Dictionary<string, string>>(Tags),
+            ReconnectConnectionRef,
+            DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt));
+    }
+}
+
+/// <summary>What creating a session needs; validated by the endpoint before it gets here.</summary>
+public sealed record NewConnectSession(
+    long EnvironmentId,
+    EndUserProfile? EndUser,
+    OrganizationProfile? Organization,
+    IReadOnlyList<string>? AllowedIntegrations,
+    JsonObject? IntegrationsConfigDefaults,
+    JsonObject? Overrides,
+    string? WebhookUrlOverride,
+    IReadOnlyDictionary<string, string>? Tags,
+    long? ReconnectConnectionRef,
+    TimeSpan Lifetime);

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.CredentialEntry;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Hosting.Validation;
+using Latchkey.Server.Integrations;
+using Latchkey.Server.Providers;
+using Latchkey.Server.Vault;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Latchkey.Server.Connections;
+
+/// <summary><c>POST /connections</c>: import credentials obtained elsewhere (spec §4.6), verified like entered ones.</summary>
+public static class ConnectionImport
+{
+    private static readonly string[] BodyKeys =
+        ["provider_config_key", "connection_id", "metadata", "connection_config", "webhook_url_override", "end_user", "tags", "credentials"];
+
+    private static readonly Dictionary<string, (string[] Required, string[] Optional)> CredentialFields = new(StringComparer.Ordinal)
+    {
+        [AuthModes.OAuth2] = (["access_token"], ["refresh_token", "expires_at", "config_override", "raw"]),
+        [AuthModes.OAuth2ClientCredentials] = (["token", "client_id", "client_secret"], ["client_certificate", "client_private_key", "expires_at", "raw"]),
+        [AuthModes.OAuth1] = (["oauth_token", "oauth_token_secret"], ["raw"]),
+        [AuthModes.ApiKey] = (["apiKey"], []),
+        [AuthModes.Basic] = (["username", "password"], []),
+        [AuthModes.None] = ([], []),
+        [AuthModes.Tba] = (["token_id", "token_secret"], ["config_override"]),
+        [AuthModes.App] = (["app_id", "installation_id"], []),
+        [AuthModes.Custom] = (["app_id", "installation_id"], []),
+    };
+
+    public static async Task<Results<Created<JsonObject>, ApiError>> ImportConnectionAsync(
+        Caller caller, HttpRequest request, IntegrationStore integrations, ProviderCatalog catalog, EntryRequest entry,
+        CredentialVerifier verifier, ConnectionWriter writer, ConnectionStore store, SecretCodec codec, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Failed)
+        {
+            return body.Error;
+        }
+
+        var validator = new Validator();
+        if (JsonObjectReader.Root(body.Value, validator, BodyKeys) is not { } root)
+        {
+            return validator.ToError(ErrorCodes.InvalidBody);
+        }
+
+        var key = root.Text("provider_config_key", Identifiers.IntegrationKey, required: true);
+        var connectionId = root.Text("connection_id", Identifiers.ConnectionId) ?? Guid.NewGuid().ToString();
+        var metadata = root.OpenObject("metadata");
+        var config = root.OpenObject("connection_config") ?? [];
+        var webhook = WebhookUrls.Read(root, "webhook_url_override");
+        var endUser = EndUserRequests.ReadEndUser(root, required: false);
+        var tags = EndUserRequests.ReadTags(root, "tags");
+        var credentialsReader = root.Nested("credentials", allowedKeys: null, required: true);
+        if (validator.HasErrors)
+        {
+            return validator.ToError(ErrorCodes.InvalidBody);
+        }
+
+        var integration = await integrations.FindAsync(caller.EnvironmentId, key!, cancellationToken);
+        if (integration is null || !catalog.TryGet(integration.Provider, out var provider))
+        {
+            return ApiError.NotFound(integration is null ? $"Integration '{key}' does not exist." : $"Provider '{integration.Provider}' is not in the catalog.");
+        }
+
+        var credentials = ReadCredentials(credentialsReader!.Value, provider.AuthMode, config);
+        if (validator.HasErrors || credentials is null)
+        {
+            return validator.ToError(ErrorCodes.InvalidBody);
+        }
+
+        var existing = await store.FindAsync(caller.EnvironmentId, integration.UniqueKey, connectionId, cancellationToken);
+        if (existing is null && await entry.IsAtLimitAsync(caller.Environment, cancellationToken))
+        {
+            return ApiError.BadRequest(ErrorCodes.ResourceCapped, "This environment has reached its connection limit.");
+        }
+
+        if (provider.AuthMode is AuthModes.ApiKey or AuthModes.Basic or AuthModes.Tba &&
+            await verifier.VerifyAsync(provider, credentials.Value.Stored, config, cancellationToken) == VerificationOutcome.Rejected)
+        {
+            return ApiError.BadRequest(ErrorCodes.ConnectionTestFailed, $"{provider.DisplayName} did not accept these credentials.");
+        }
+
+        var saved = await writer.SaveAsync(
+            new NewConnection(caller.EnvironmentId, integration.Id, connectionId, credentials.Value.Stored, credentials.Value.ExpiresAt, config,
+                ConnectSession.BuildTags(endUser, null, tags), endUser, null, string.IsNullOrEmpty(webhook) ? null : webhook, metadata),
+            cancellationToken);
+        var connection = await store.GetLiveAsync(saved.Id, cancellationToken);
+        return TypedResults.Created((string?)null, ConnectionView.Full(connection!, connection!.OpenCredentials(codec), includeRefreshToken: true, lastFetchedAt: null));
+    }
+
+    private static (JsonObject Stored, DateTimeOffset? ExpiresAt)? ReadCredentials(JsonObjectReader reader, string authMode, JsonObject config)
+    {
+        var type = reader.Text("type", StringRule.NonEmpty, required: true);
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (type != authMode || !CredentialFields.TryGetValue(type, out var fields))
+        {
+            reader.Fail("type", IssueCodes.Custom, type != authMode
+                ? $"credentials.type must be {authMode}, the auth mode of this integration's provider."
+                : $"Importing {type} credentials is not supported.");
+            return null;
+        }
+
+        if (type == AuthModes.Tba && config.GetString("accountId") is null)
+        {
+            reader.Validator.Add(IssueCodes.Custom, "TBA connections need connection_config.accountId.", ["connection_config", "accountId"]);
+        }
+
+        var stored = new JsonObject { ["type"] = type };
+        foreach (var name in fields.Required)
+        {
+            stored[name] = reader.Text(name, StringRule.Bounded(1, 16384), required: true);
+        }
+
+        DateTimeOffset? expiresAt = null;
+        foreach (var name in fields.Optional)
+        {
+            if (!reader.Has(name))
+            {
+                continue;
+            }
+
+            if (name is "config_override" or "raw")
+            {
+                stored[name] = reader.OpenObject(name);
+            }
+            else if (name == "expires_at")
+            {
+                var text = reader.Text(name, StringRule.NonEmpty);
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                {
+                    expiresAt = parsed.ToUniversalTime();
+                    stored[name] = Timestamps.Format(expiresAt.Value);
+                }
+                else if (text is not null)
+                {
+                    reader.Fail(name, IssueCodes.InvalidFormat, "must be an ISO 8601 date");
+                }
+            }
+            else
+            {
+                stored[name] = reader.Text(name, StringRule.Bounded(1, 16384));
+            }
+        }
+
+        var unknown = reader.Keys().Where(k => k != "type" && !fields.Required.Contains(k) && !fields.Optional.Contains(k)).ToArray();
+        if (unknown.Length > 0)
+        {
+            reader.Validator.Add(IssueCodes.UnrecognizedKeys, $"Unrecognized key(s) in object: {string.Join(", ", unknown.Select(k => $"'{k}'"))}", reader.Path);
+        }
+
+        if (type is AuthModes.OAuth2 or AuthModes.OAuth2ClientCredentials or AuthModes.OAuth1 && stored["raw"] is null)
+        {
+            stored["raw"] = new JsonObject();
+        }
+
+        return (stored, expiresAt);
+    }
+}

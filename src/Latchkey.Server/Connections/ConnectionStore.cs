@@ -1,0 +1,166 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+using Latchkey.Server.Storage;
+
+namespace Latchkey.Server.Connections;
+
+/// <summary>Reads and edits of the connections table (saving credentials is <see cref="ConnectionWriter"/>'s job).</summary>
+public sealed class ConnectionStore(Database database, TimeProvider clock)
+{
+    internal const string SelectColumns = """
+        SELECT c.id AS Id, c.uid AS Uid, c.environment_id AS EnvironmentId, c.integration_id AS IntegrationId,
+            c.connection_id AS ConnectionId, i.unique_key AS IntegrationKey, i.provider AS Provider,
+            c.credentials_sealed AS CredentialsSealed, c.credentials_expires_at AS CredentialsExpiresAt,
+            c.connection_config AS ConnectionConfig, c.metadata AS Metadata, c.tags AS Tags, c.webhook_url_override AS WebhookUrlOverride,
+            c.last_fetched_at AS LastFetchedAt, c.last_refresh_success_at AS LastRefreshSuccessAt,
+            c.last_refresh_failure_at AS LastRefreshFailureAt, c.last_refresh_error AS LastRefreshError,
+            c.refresh_attempts AS RefreshAttempts, c.refresh_exhausted AS RefreshExhausted,
+            c.created_at AS CreatedAt, c.updated_at AS UpdatedAt, c.end_user_ref AS EndUserRef,
+            eu.end_user_id AS EndUserId, eu.email AS EndUserEmail, eu.display_name AS EndUserDisplayName,
+            eu.organization_id AS EndUserOrganizationId, eu.organization_display_name AS EndUserOrganizationDisplayName,
+            eu.tags AS EndUserTags
+        FROM connections c
+        JOIN integrations i ON i.id = c.integration_id
+        LEFT JOIN end_users eu ON eu.id = c.end_user_ref
+        """;
+
+    public async Task<StoredConnection?> FindAsync(long environmentId, string integrationKey, string connectionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await FindAsync(connection, null, environmentId, integrationKey, connectionId, cancellationToken);
+    }
+
+    internal static Task<StoredConnection?> FindAsync(
+        DbConnection connection, DbTransaction? transaction, long environmentId, string integrationKey, string connectionId, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<StoredConnection>(new CommandDefinition(
+            $"{SelectColumns} WHERE c.environment_id = @environmentId AND i.unique_key = @integrationKey AND c.connection_id = @connectionId AND c.deleted_at IS NULL",
+            new { environmentId, integrationKey, connectionId }, transaction, cancellationToken: cancellationToken));
+
+    public async Task<StoredConnection?> GetLiveAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<StoredConnection>(new CommandDefinition(
+            $"{SelectColumns} WHERE c.id = @id AND c.deleted_at IS NULL", new { id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<StoredConnection>> ListAsync(long environmentId, ConnectionFilter filter, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder($"{SelectColumns} WHERE c.environment_id = @environmentId AND c.deleted_at IS NULL");
+        var parameters = new DynamicParameters(new { environmentId });
+        if (filter.ConnectionId is not null)
+        {
+            sql.Append(" AND c.connection_id = @connectionId");
+            parameters.Add("connectionId", filter.ConnectionId);
+        }
+
+        if (filter.Search is not null)
+        {
+            sql.Append(" AND (LOWER(c.connection_id) LIKE @search ESCAPE '\\' OR LOWER(eu.display_name) LIKE @search ESCAPE '\\' OR LOWER(eu.email) LIKE @search ESCAPE '\\')");
+            parameters.Add("search", "%" + EscapeLike(filter.Search.ToLowerInvariant()) + "%");
+        }
+
+        if (filter.EndUserId is not null)
+        {
+            sql.Append(" AND (eu.end_user_id = @endUserId OR EXISTS (SELECT 1 FROM connection_tags t WHERE t.connection_ref = c.id AND t.tag_key = 'end_user_id' AND t.tag_value = @endUserId))");
+            parameters.Add("endUserId", filter.EndUserId);
+        }
+
+        if (filter.EndUserOrganizationId is not null)
+        {
+            sql.Append(" AND (eu.organization_id = @organizationId OR EXISTS (SELECT 1 FROM connection_tags t WHERE t.connection_ref = c.id AND t.tag_key = 'organization_id' AND t.tag_value = @organizationId))");
+            parameters.Add("organizationId", filter.EndUserOrganizationId);
+        }
+
+        if (filter.IntegrationKeys is { Count: > 0 })
+        {
+            sql.Append(" AND i.unique_key IN @integrationKeys");
+            parameters.Add("integrationKeys", filter.IntegrationKeys);
+        }
+
+        var index = 0;
+        foreach (var (key, value) in filter.Tags)
+        {
+            sql.Append($" AND EXISTS (SELECT 1 FROM connection_tags t WHERE t.connection_ref = c.id AND t.tag_key = @tagKey{index} AND t.tag_value = @tagValue{index})");
+            parameters.Add($"tagKey{index}", key);
+            parameters.Add($"tagValue{index}", value);
+            index++;
+        }
+
+        sql.Append(" ORDER BY c.created_at DESC, c.id DESC LIMIT @limit OFFSET @offset");
+        parameters.Add("limit", filter.Limit);
+        parameters.Add("offset", (long)filter.Limit * filter.Page);
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<StoredConnection>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).AsList();
+    }
+
+    public async Task<long> CountLiveAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM connections WHERE environment_id = @environmentId AND deleted_at IS NULL",
+            new { environmentId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> SoftDeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE connections SET deleted_at = @now, updated_at = @now WHERE id = @id AND deleted_at IS NULL",
+            new { id, now }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>
+    /// Replaces (or shallow-merges) the metadata of every named connection, or of none: when one is missing the
+    /// transaction is rolled back and its id returned.
+    /// </summary>
+    public async Task<string?> SetMetadataAsync(long environmentId, string integrationKey, IReadOnlyList<string> connectionIds, JsonObject metadata, bool merge, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var connectionId in connectionIds)
+        {
+            var found = await FindAsync(connection, transaction, environmentId, integrationKey, connectionId, cancellationToken);
+            if (found is null)
+            {
+                return connectionId;
+            }
+
+            var next = merge && found.Metadata is not null && JsonNode.Parse(found.Metadata) is JsonObject existing ? existing : [];
+            if (!merge)
+            {
+                next = [];
+            }
+
+            foreach (var (key, value) in metadata)
+            {
+                next[key] = value?.DeepClone();
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE connections SET metadata = @metadata, updated_at = @now WHERE id = @Id",
+                new { found.Id, metadata = next.ToJsonString(), now }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}
+
+/// <summary>The filters of <c>GET /connections</c> (spec §4.6).</summary>
+public sealed record ConnectionFilter(
+    string? ConnectionId,
+    string? Search,
+    string? EndUserId,
+    string? EndUserOrganizationId,
+    IReadOnlyList<string>? IntegrationKeys,
+    IReadOnlyDictionary<string, string> Tags,
+    int Limit,
+    int Page);

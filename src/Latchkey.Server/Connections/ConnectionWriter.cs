@@ -1,0 +1,185 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.Storage;
+using Latchkey.Server.Vault;
+
+namespace Latchkey.Server.Connections;
+
+/// <summary>What a successful auth (API key, basic, OAuth, import…) hands over to be saved.</summary>
+public sealed record NewConnection(
+    long EnvironmentId,
+    long IntegrationId,
+    string ConnectionId,
+    JsonObject Credentials,
+    DateTimeOffset? ExpiresAt,
+    JsonObject ConnectionConfig,
+    IReadOnlyDictionary<string, string>? Tags,
+    EndUserProfile? EndUser,
+    OrganizationProfile? Organization,
+    string? WebhookUrlOverride,
+    JsonObject? Metadata = null)
+{
+    public override string ToString() => $"NewConnection {{ {ConnectionId} [credentials redacted] }}";
+}
+
+/// <summary><see cref="Created"/> false means an existing connection was re-authorised (operation <c>override</c>).</summary>
+public sealed record SavedConnection(long Id, string ConnectionId, bool Created);
+
+/// <summary>
+/// Saves a connection, its end user and its tag index in one transaction, so a failure leaves no half-written row.
+/// Credentials are sealed with the row's uid, so they cannot be moved to another row.
+/// </summary>
+public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeProvider clock)
+{
+    public async Task<SavedConnection> SaveAsync(NewConnection input, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var credentialsJson = input.Credentials.ToJsonString();
+        var expiresAt = input.ExpiresAt?.ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+
+        var endUserRef = input.EndUser is null ? (long?)null
+            : await UpsertEndUserAsync(connection, transaction, input.EnvironmentId, input.EndUser, input.Organization, now, cancellationToken);
+
+        var uid = Guid.NewGuid().ToString();
+        var tags = input.Tags ?? new Dictionary<string, string>();
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            INSERT INTO connections (uid, environment_id, integration_id, connection_id, credentials_sealed, credentials_expires_at,
+                connection_config, metadata, tags, end_user_ref, webhook_url_override, created_at, updated_at)
+            VALUES (@uid, @EnvironmentId, @IntegrationId, @ConnectionId, @sealed, @expiresAt, @config, @metadata, @tags, @endUserRef,
+                @WebhookUrlOverride, @now, @now)
+            ON CONFLICT (environment_id, integration_id, connection_id) WHERE deleted_at IS NULL DO NOTHING
+            RETURNING id
+            """,
+            new
+            {
+                uid,
+                input.EnvironmentId,
+                input.IntegrationId,
+                input.ConnectionId,
+                @sealed = codec.Seal(credentialsJson, StoredConnection.CredentialsField(input.EnvironmentId, uid)),
+                expiresAt,
+                config = input.ConnectionConfig.ToJsonString(),
+                metadata = input.Metadata?.ToJsonString(),
+                tags = JsonSerializer.Serialize(tags),
+                endUserRef,
+                input.WebhookUrlOverride,
+                now,
+            },
+            transaction, cancellationToken: cancellationToken));
+
+        var created = id is not null;
+        if (!created)
+        {
+            // Re-authorisation of a live connection: new credentials and config, tags and end user only when given.
+            var existing = await connection.QuerySingleAsync<(long Id, string Uid)>(new CommandDefinition(
+                "SELECT id, uid FROM connections WHERE environment_id = @EnvironmentId AND integration_id = @IntegrationId AND connection_id = @ConnectionId AND deleted_at IS NULL",
+                new { input.EnvironmentId, input.IntegrationId, input.ConnectionId }, transaction, cancellationToken: cancellationToken));
+            id = existing.Id;
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE connections SET credentials_sealed = @sealed, credentials_expires_at = @expiresAt, connection_config = @config,
+                    tags = COALESCE(@tags, tags), end_user_ref = COALESCE(@endUserRef, end_user_ref),
+                    webhook_url_override = COALESCE(@WebhookUrlOverride, webhook_url_override),
+                    last_refresh_failure_at = NULL, last_refresh_error = NULL, refresh_attempts = 0, refresh_exhausted = 0, updated_at = @now
+                WHERE id = @Id
+                """,
+                new
+                {
+                    existing.Id,
+                    @sealed = codec.Seal(credentialsJson, StoredConnection.CredentialsField(input.EnvironmentId, existing.Uid)),
+                    expiresAt,
+                    config = input.ConnectionConfig.ToJsonString(),
+                    tags = input.Tags is null ? null : JsonSerializer.Serialize(input.Tags),
+                    endUserRef,
+                    input.WebhookUrlOverride,
+                    now,
+                },
+                transaction, cancellationToken: cancellationToken));
+        }
+
+        if (created || input.Tags is not null)
+        {
+            await ReplaceTagIndexAsync(connection, transaction, id!.Value, tags, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new SavedConnection(id!.Value, input.ConnectionId, created);
+    }
+
+    /// <summary>PATCH of spec §4.6: end user, tags (end-user tags merged under explicit ones), webhook override.</summary>
+    public async Task PatchAsync(StoredConnection current, EndUserProfile? endUser, IReadOnlyDictionary<string, string>? tags, string? webhookUrlOverride, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var endUserRef = endUser is null ? current.EndUserRef
+            : await UpsertEndUserAsync(connection, transaction, current.EnvironmentId, endUser, null, now, cancellationToken);
+        var newTags = endUser is null && tags is null ? null : ConnectSession.BuildTags(endUser, null, tags);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE connections SET end_user_ref = @endUserRef, tags = COALESCE(@tags, tags),
+                webhook_url_override = @webhook, updated_at = @now WHERE id = @Id
+            """,
+            new
+            {
+                current.Id,
+                endUserRef,
+                tags = newTags is null ? null : JsonSerializer.Serialize(newTags),
+                webhook = webhookUrlOverride is null ? current.WebhookUrlOverride : webhookUrlOverride.Length == 0 ? null : webhookUrlOverride,
+                now,
+            },
+            transaction, cancellationToken: cancellationToken));
+        if (newTags is not null)
+        {
+            await ReplaceTagIndexAsync(connection, transaction, current.Id, newTags, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<long> UpsertEndUserAsync(
+        DbConnection connection, DbTransaction transaction, long environmentId, EndUserProfile endUser, OrganizationProfile? organization, long now, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO end_users (environment_id, end_user_id, email, display_name, organization_id, organization_display_name, tags, created_at, updated_at)
+            VALUES (@environmentId, @Id, @Email, @DisplayName, @organizationId, @organizationName, @tags, @now, @now)
+            ON CONFLICT (environment_id, end_user_id) DO UPDATE SET
+                email = COALESCE(excluded.email, end_users.email),
+                display_name = COALESCE(excluded.display_name, end_users.display_name),
+                organization_id = COALESCE(excluded.organization_id, end_users.organization_id),
+                organization_display_name = COALESCE(excluded.organization_display_name, end_users.organization_display_name),
+                tags = COALESCE(excluded.tags, end_users.tags),
+                updated_at = excluded.updated_at
+            RETURNING id
+            """,
+            new
+            {
+                environmentId,
+                endUser.Id,
+                endUser.Email,
+                endUser.DisplayName,
+                organizationId = organization?.Id,
+                organizationName = organization?.DisplayName,
+                tags = endUser.Tags is null ? null : JsonSerializer.Serialize(endUser.Tags),
+                now,
+            },
+            transaction, cancellationToken: cancellationToken));
+
+    private static async Task ReplaceTagIndexAsync(DbConnection connection, DbTransaction transaction, long connectionRef, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM connection_tags WHERE connection_ref = @connectionRef", new { connectionRef }, transaction, cancellationToken: cancellationToken));
+        foreach (var (key, value) in tags)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO connection_tags (connection_ref, tag_key, tag_value) VALUES (@connectionRef, @key, @value)",
+                new { connectionRef, key, value }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Latchkey.Server.Hosting.Authentication;
+
+namespace Latchkey.Server.Connections;
+
+public static class ConnectionsFeature
+{
+    public static WebApplicationBuilder AddConnections(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ConnectionStore>();
+        builder.Services.AddSingleton<ConnectionWriter>();
+        builder.Services.AddSingleton<CredentialReader>();
+        builder.Services.AddSingleton<FetchStamps>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FetchStamps>());
+        return builder;
+    }
+
+    /// <summary>Both <c>/connections</c> and the deprecated <c>/connection</c> paths behave identically (spec §4.6).</summary>
+    public static IEndpointRouteBuilder MapConnections(this IEndpointRouteBuilder endpoints)
+    {
+        foreach (var prefix in new[] { "/connections", "/connection" })
+        {
+            var group = endpoints.MapGroup(prefix).WithTags("Connections").RequireCaller(AuthScheme.SecretKey);
+            group.MapGet("", ConnectionsEndpoints.ListConnectionsAsync);
+            group.MapPost("", ConnectionImport.ImportConnectionAsync);
+            group.MapPost("/metadata", ConnectionsEndpoints.SetMetadataAsync);
+            group.MapPatch("/metadata", ConnectionsEndpoints.SetMetadataAsync);
+            group.MapGet("/{connectionId}", ConnectionsEndpoints.GetConnectionAsync);
+            group.MapDelete("/{connectionId}", ConnectionsEndpoints.DeleteConnectionAsync);
+            group.MapPatch("/{connectionId}", ConnectionsEndpoints.PatchConnectionAsync);
+            group.MapPost("/{connectionId}/metadata", ConnectionsEndpoints.SetLegacyMetadataAsync);
+            group.MapPatch("/{connectionId}/metadata", ConnectionsEndpoints.SetLegacyMetadataAsync);
+        }
+
+        return endpoints;
+    }
+}

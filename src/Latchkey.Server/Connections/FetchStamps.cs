@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Latchkey.Server.Storage;
+
+namespace Latchkey.Server.Connections;
+
+/// <summary>
+/// Records <c>last_fetched_at</c> off the request path: reads note the connection here and a background loop writes
+/// the stamps in one statement every few seconds. A read therefore never waits for a write, which on SQLite's single
+/// writer would cap credential reads at the disk's commit rate. A crash loses at most one interval of stamps.
+/// </summary>
+public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<FetchStamps> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private ConcurrentDictionary<long, long> _pending = new();
+
+    /// <summary>Notes a fetch and returns its time, which the response reports.</summary>
+    public long Note(long connectionRef)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        _pending[connectionRef] = now;
+        return now;
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<long, long>());
+        if (batch.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+            foreach (var group in batch.GroupBy(pair => pair.Value))
+            {
+                foreach (var chunk in group.Select(pair => pair.Key).Chunk(500))
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE connections SET last_fetched_at = @at WHERE id IN @ids",
+                        new { at = group.Key, ids = chunk }, transaction, cancellationToken: cancellationToken));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            // Put the batch back (a newer stamp noted meanwhile wins) so the next flush writes it.
+            foreach (var (key, value) in batch)
+            {
+                _pending.TryAdd(key, value);
+            }
+
+            throw;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushQuietlyAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await FlushQuietlyAsync(CancellationToken.None);
+    }
+
+    private async Task FlushQuietlyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Could not record connection fetch times; they will be retried with the next batch");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Latchkey.Server.Hosting.Authentication;
+
+namespace Latchkey.Server.CredentialEntry;
+
+public static class CredentialEntryFeature
+{
+    public static WebApplicationBuilder AddCredentialEntry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CredentialVerifier>();
+        builder.Services.AddSingleton<CredentialSaver>();
+        builder.Services.AddSingleton<EntryRequest>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCredentialEntry(this IEndpointRouteBuilder endpoints)
+    {
+        var apiAuth = endpoints.MapGroup("/api-auth").WithTags("Credential entry").RequireCaller(AuthScheme.SessionTokenOrPublicKey);
+        apiAuth.MapPost("/api-key/{providerConfigKey}", CredentialEntryEndpoints.SubmitApiKeyAsync);
+        apiAuth.MapPost("/basic/{providerConfigKey}", CredentialEntryEndpoints.SubmitBasicAsync);
+
+        var auth = endpoints.MapGroup("/auth").WithTags("Credential entry").RequireCaller(AuthScheme.SessionTokenOrPublicKey);
+        auth.MapPost("/unauthenticated/{providerConfigKey}", CredentialEntryEndpoints.CreateUnauthenticatedAsync);
+        return endpoints;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Latchkey.Server.Outbound;
+using Latchkey.Server.Providers;
+
+namespace Latchkey.Server.CredentialEntry;
+
+public enum VerificationOutcome
+{
+    /// <summary>A verification endpoint accepted the credentials.</summary>
+    Verified,
+
+    /// <summary>Every verification endpoint refused them (or could not be reached).</summary>
+    Rejected,
+
+    /// <summary>The provider declares no verification; credentials are saved as given (spec §5.11 step 3).</summary>
+    NotDeclared,
+}
+
+/// <summary>
+/// Checks candidate credentials against the provider's <c>proxy.verification</c> endpoints before they are saved.
+/// One request per endpoint, in order, no retries; the first 2xx wins. Logs name the provider, host and status,
+/// never a URL with its query (a key may ride in it) and never a credential.
+/// </summary>
+public sealed class CredentialVerifier(IHttpClientFactory httpClients, ILogger<CredentialVerifier> logger)
+{
+    public async Task<VerificationOutcome> VerifyAsync(Provider provider, JsonObject credentials, JsonObject connectionConfig, CancellationToken cancellationToken)
+    {
+        if (provider.Proxy?["verification"] is not JsonObject verification || verification.GetStringList("endpoints") is not { Count: > 0 } endpoints)
+        {
+            return VerificationOutcome.NotDeclared;
+        }
+
+        var values = ProviderApiRequest.ValuesFor(credentials, connectionConfig);
+        var client = httpClients.CreateClient(OutboundFeature.ClientName);
+        foreach (var endpoint in endpoints)
+        {
+            using var request = ProviderApiRequest.ForVerification(provider, verification, endpoint, credentials, values);
+            if (request is null)
+            {
+                logger.LogInformation("Verification of {Provider} skipped endpoint {Endpoint}: its URL needs connection settings that were not given", provider.Name, endpoint);
+                continue;
+            }
+
+            try
+            {
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return VerificationOutcome.Verified;
+                }
+
+                logger.LogInformation("Verification of {Provider} credentials refused by {Host} {Endpoint}: HTTP {Status}",
+                    provider.Name, request.RequestUri!.Host, endpoint, (int)response.StatusCode);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Verification of {Provider} credentials could not reach {Host}: {Reason}",
+                    provider.Name, request.RequestUri!.Host, exception is OutboundRefusedException ? exception.Message : exception.GetType().Name);
+            }
+        }
+
+        return VerificationOutcome.Rejected;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Latchkey.Server.Environments;
+
+public sealed class EnvironmentsOptions
+{
+    /// <summary><c>LATCHKEY_SECRET_KEY_DEV</c>: the dev secret key, for scripts and CI. When set it wins at every start.</summary>
+    public string? SecretKeyDev { get; set; }
+
+    /// <summary><c>LATCHKEY_SECRET_KEY_PROD</c>: the prod secret key, likewise.</summary>
+    public string? SecretKeyProd { get; set; }
+
+    /// <summary><c>LATCHKEY_CONNECTION_LIMIT</c>: live connections allowed per environment (unset: no limit).</summary>
+    public int? ConnectionLimit { get; set; }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Hosting.Validation;
+using Latchkey.Server.Providers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Latchkey.Server.Integrations;
+
+public static class IntegrationsEndpoints
+{
+    public static async Task<Results<Ok<JsonObject>, ApiError>> ListIntegrationsAsync(
+        Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, CancellationToken cancellationToken)
+    {
+        if (QueryRules.RejectUnknown(request.Query) is { } error)
+        {
+            return error;
+        }
+
+        var integrations = await store.ListAsync(caller.EnvironmentId, cancellationToken);
+        var visible = integrations.Where(i => caller.Session?.Allows(i.UniqueKey) ?? true);
+        return TypedResults.Ok(new JsonObject { ["data"] = new JsonArray(visible.Select(i => (JsonNode)view.Build(i)).ToArray()) });
+    }
+
+    public static async Task<Results<Ok<JsonObject>, ApiError>> GetIntegrationAsync(
+        string uniqueKey, Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, CancellationToken cancellationToken)
+    {
+        if (QueryRules.RejectUnknown(request.Query, "include") is { } error)
+        {
+            return error;
+        }
+
+        var include = request.Query["include"].SelectMany(v => (v ?? "").Split(',')).ToHashSet(StringComparer.Ordinal);
+        if (include.Except(["webhook", "credentials"]).FirstOrDefault() is { } unknown)
+        {
+            return ApiError.Invalid(ErrorCodes.InvalidQueryParams,
+                [new ValidationIssue(IssueCodes.InvalidValue, $"include may be 'webhook' or 'credentials', not '{unknown}'.", ["include"])]);
+        }
+
+        var integration = await store.FindAsync(caller.EnvironmentId, uniqueKey, cancellationToken);
+        if (integration is null)
+        {
+            return ApiError.NotFound($"Integration '{uniqueKey}' does not exist.");
+        }
+
+        return TypedResults.Ok(new JsonObject
+        {
+            ["data"] = view.Build(integration, include.Contains("webhook"), include.Contains("credentials"), caller.Environment.Uid),
+        });
+    }
+
+    public static async Task<Results<Ok<JsonObject>, ApiError>> CreateIntegrationAsync(
+        Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, ProviderCatalog catalog, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Failed)
+        {
+            return body.Error;
+        }
+
+        var input = IntegrationRequests.ReadCreate(body.Value, catalog);
+        if (input.Failed)
+        {
+            return input.Error;
+        }
+
+        var created = await store.CreateAsync(caller.EnvironmentId, input.Value, cancellationToken);
+        return created is null
+            ? ApiError.InvalidBody($"An integration with the key '{input.Value.UniqueKey}' already exists.", "uniqueKey")
+            : TypedResults.Ok(new JsonObject { ["data"] = view.Build(created) });
+    }
+
+    public static async Task<Results<Ok<JsonObject>, ApiError>> UpdateIntegrationAsync(
+        string uniqueKey, Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, ProviderCatalog catalog,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Failed)
+        {
+            return body.Error;
+        }
+
+        var integration = await store.FindAsync(caller.EnvironmentId, uniqueKey, cancellationToken);
+        if (integration is null)
+        {
+            return ApiError.NotFound($"Integration '{uniqueKey}' does not exist.");
+        }
+
+        var input = IntegrationRequests.ReadUpdate(body.Value, catalog.Find(integration.Provider));
+        if (input.Failed)
+        {
+            return input.Error;
+        }
+
+        var renamed = input.Value.UniqueKey is { } newKey && newKey != integration.UniqueKey;
+        if (renamed && await store.CountLiveConnectionsAsync(integration.Id, cancellationToken) > 0)
+        {
+            return ApiError.InvalidBody("An integration with connections cannot be renamed.", "unique_key");
+        }
+
+        if (!await store.UpdateAsync(integration, input.Value, cancellationToken))
+        {
+            return ApiError.InvalidBody($"An integration with the key '{input.Value.UniqueKey}' already exists.", "uniqueKey");
+        }
+
+        var updated = await store.GetAsync(integration.Id, cancellationToken);
+        return TypedResults.Ok(new JsonObject { ["data"] = view.Build(updated!) });
+    }
+
+    public static async Task<Results<Ok<JsonObject>, ApiError>> DeleteIntegrationAsync(
+        string uniqueKey, Caller caller, IntegrationStore store, CancellationToken cancellationToken)
+    {
+        var integration = await store.FindAsync(caller.EnvironmentId, uniqueKey, cancellationToken);
+        if (integration is null)
+        {
+            return ApiError.NotFound($"Integration '{uniqueKey}' does not exist.");
+        }
+
+        await store.DeleteAsync(integration, cancellationToken);
+        return TypedResults.Ok(new JsonObject { ["success"] = true });
+    }
+}

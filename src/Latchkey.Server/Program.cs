@@ -1,0 +1,54 @@
+using Latchkey.Server;
+using Latchkey.Server.Connections;
+using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.CredentialEntry;
+using Latchkey.Server.Environments;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Integrations;
+using Latchkey.Server.Outbound;
+using Latchkey.Server.Providers;
+using Latchkey.Server.Storage;
+using Latchkey.Server.Vault;
+
+if (args is ["keys", ..])
+{
+    return await KeyCommands.RunAsync(args[1..]);
+}
+
+var app = LatchkeyServer.Build(args);
+await app.RunAsync();
+return 0;
+
+namespace Latchkey.Server
+{
+/// <summary>The whole server, wired feature by feature. Tests build the same application with their own settings.</summary>
+public static class LatchkeyServer
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.AddHosting();
+        builder.AddStorage();
+        builder.AddVault();
+        builder.AddOutbound();
+        builder.AddProviders();
+        builder.AddEnvironments();
+        builder.AddIntegrations();
+        builder.AddConnectSessions();
+        builder.AddConnections();
+        builder.AddCredentialEntry();
+
+        var app = builder.Build();
+        app.UseHosting();
+        app.MapHealth();
+        app.MapProviders();
+        app.MapIntegrations();
+        app.MapConnectSessions();
+        app.MapConnections();
+        app.MapCredentialEntry();
+        return app;
+    }
+}
+}
