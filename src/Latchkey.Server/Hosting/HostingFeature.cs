@@ -1,4 +1,5 @@
 using Latchkey.Server.Hosting.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Latchkey.Server.Hosting;
 
@@ -43,7 +44,7 @@ public static class HostingFeature
             json.SerializerOptions.PropertyNamingPolicy = LatchkeyJson.Options.PropertyNamingPolicy;
             json.SerializerOptions.DictionaryKeyPolicy = null;
         });
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSingleton<CallerAuthentication>();
         builder.Services.AddLatchkeyCors();

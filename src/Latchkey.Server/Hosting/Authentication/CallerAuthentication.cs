@@ -46,7 +46,10 @@ public sealed class CallerAuthentication(
             return ApiError.Unauthorized(ErrorCodes.MissingAuthHeader, "Authentication failed: the request has no Authorization header.");
         }
 
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : header.Trim();
+        // "Bearer <token>"; a header without the scheme is used whole, and a bare "Bearer" carries no token.
+        var trimmed = header.Trim();
+        var token = trimmed.Equals("Bearer", StringComparison.OrdinalIgnoreCase) ? ""
+            : trimmed.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? trimmed[7..].Trim() : trimmed;
         if (token.Length == 0)
         {
             return ApiError.Unauthorized(ErrorCodes.MalformedAuthHeader, "Authentication failed: the Authorization header carries no token.");

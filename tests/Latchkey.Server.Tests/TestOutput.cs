@@ -1,0 +1,13 @@
+namespace Latchkey.Server.Tests;
+
+/// <summary>Starts a <see cref="TestApp"/> whose log lines go to the running test's output.</summary>
+internal static class Server
+{
+    public static Task<TestApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null, string? dataDirectory = null)
+    {
+        var output = TestContext.Current.TestOutputHelper;
+        return TestApp.StartAsync(settings, clock, dataDirectory: dataDirectory, echo: output is null ? null : line => output.WriteLine(line));
+    }
+
+    public static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+}

@@ -1,0 +1,91 @@
+namespace Latchkey.TestKit;
+
+/// <summary>
+/// The providers file the tests register through <c>LATCHKEY_PROVIDERS_FILE</c>: every URL points at the
+/// <see cref="FakeProvider"/>, so nothing leaves the machine.
+/// </summary>
+public static class FakeCatalog
+{
+    public static string Yaml(string fakeBaseUrl) => $$"""
+        fake-apikey:
+          display_name: Fake API Key
+          docs: https://docs.example.test/apikey
+          auth_mode: API_KEY
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            headers:
+              authorization: Bearer ${apiKey}
+            verification:
+              method: GET
+              endpoints: [/api/me]
+          credentials:
+            apiKey:
+              type: string
+              title: API Key
+              description: Your Fake API key
+              secret: true
+
+        fake-basic:
+          display_name: Fake Basic
+          docs: https://docs.example.test/basic
+          auth_mode: BASIC
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            verification:
+              endpoints: [/api/me]
+
+        fake-region:
+          display_name: Fake Regional
+          docs: https://docs.example.test/region
+          auth_mode: API_KEY
+          proxy:
+            base_url: {{fakeBaseUrl}}/${connectionConfig.region}
+            headers:
+              x-api-key: ${apiKey}
+            verification:
+              endpoints: [/api/me]
+          connection_config:
+            region:
+              type: string
+              title: Region
+              description: Where your account lives
+              enum: [eu, us]
+
+        fake-noverify:
+          display_name: Fake Without Verification
+          docs: https://docs.example.test/noverify
+          auth_mode: API_KEY
+
+        fake-none:
+          display_name: Fake Public Data
+          docs: https://docs.example.test/none
+          auth_mode: NONE
+
+        fake-oauth2:
+          display_name: Fake OAuth
+          docs: https://docs.example.test/oauth2
+          auth_mode: OAUTH2
+          authorization_url: {{fakeBaseUrl}}/oauth/authorize
+          token_url: {{fakeBaseUrl}}/oauth/token
+          authorization_params:
+            access_type: offline
+          token_params:
+            grant_type: authorization_code
+          refresh_params:
+            grant_type: refresh_token
+          default_scopes: [read]
+          token_response_metadata: [team.id]
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            verification:
+              endpoints: [/api/me]
+
+        fake-oauth2-cc:
+          display_name: Fake Client Credentials
+          docs: https://docs.example.test/cc
+          auth_mode: OAUTH2_CC
+          token_url: {{fakeBaseUrl}}/oauth/token
+          token_params:
+            grant_type: client_credentials
+        """;
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Latchkey.TestKit;
+
+/// <summary>
+/// A third-party provider of our own, served over HTTP on loopback: a verification endpoint that accepts exactly
+/// one API key and one username/password, plus the OAuth endpoints (see the partial files). Counters let tests
+/// assert how often Latchkey called it.
+/// </summary>
+public sealed partial class FakeProvider : IAsyncDisposable
+{
+    public const string GoodApiKey = "fake_good_key_7f3a9c";
+    public const string GoodUsername = "ada";
+    public const string GoodPassword = "correct horse battery staple";
+
+    private readonly WebApplication _app;
+    private int _verificationCalls;
+
+    private FakeProvider(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public int VerificationCalls => _verificationCalls;
+
+    /// <summary>The Authorization header and path of the last verification call, to check what Latchkey sent.</summary>
+    public (string? Authorization, string Path, string Query)? LastVerification { get; private set; }
+
+    public static async Task<FakeProvider> StartAsync(int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeProvider(app);
+        fake.MapVerification(app);
+        fake.MapOAuth2(app);
+        await app.StartAsync();
+        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return fake;
+    }
+
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _verificationCalls, 0);
+        ResetOAuthCounters();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private void MapVerification(WebApplication app)
+    {
+        // Region-scoped path for providers whose base URL is built from connection config.
+        app.MapGet("/{region}/api/me", (string region, HttpRequest request) => Verify(request, region is "eu" or "us"));
+        app.MapGet("/api/me", (HttpRequest request) => Verify(request, true));
+    }
+
+    private IResult Verify(HttpRequest request, bool regionKnown)
+    {
+        Interlocked.Increment(ref _verificationCalls);
+        var authorization = request.Headers.Authorization.ToString();
+        LastVerification = (authorization.Length == 0 ? null : authorization, request.Path.Value ?? "", request.QueryString.Value ?? "");
+        var apiKey = request.Headers["x-api-key"].ToString();
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{GoodUsername}:{GoodPassword}"));
+        var accepted = regionKnown && (authorization == $"Bearer {GoodApiKey}" || apiKey == GoodApiKey || authorization == basic
+            || request.Query["api_key"] == GoodApiKey || authorization == $"Bearer {CurrentAccessTokenOrNull}");
+        return accepted ? Results.Ok(new { ok = true }) : Results.StatusCode((int)HttpStatusCode.Unauthorized);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Latchkey.Server;
+using Latchkey.Server.Environments;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Latchkey.TestKit;
+
+/// <summary>
+/// The real Latchkey server, started in-process on a random loopback port with a fresh SQLite database (real
+/// migrations), its own fake provider registered through LATCHKEY_PROVIDERS_FILE, and every log line captured.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly bool _ownsFake;
+    private readonly bool _ownsDataDirectory;
+
+    private TestApp(WebApplication app, FakeProvider fake, bool ownsFake, string dataDirectory, bool ownsDataDirectory, string secretKey, string prodSecretKey, LogSink logs)
+    {
+        _app = app;
+        _ownsDataDirectory = ownsDataDirectory;
+        Fake = fake;
+        _ownsFake = ownsFake;
+        DataDirectory = dataDirectory;
+        SecretKey = secretKey;
+        ProdSecretKey = prodSecretKey;
+        Logs = logs;
+        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        Backend = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        Backend.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secretKey);
+    }
+
+    public string BaseUrl { get; }
+
+    public FakeProvider Fake { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The dev environment's secret key.</summary>
+    public string SecretKey { get; }
+
+    public string ProdSecretKey { get; }
+
+    public LogSink Logs { get; }
+
+    /// <summary>A client without credentials.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>A client authenticated as the customer's backend (dev secret key).</summary>
+    public HttpClient Backend { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestApp> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null,
+        FakeTimeProvider? clock = null,
+        FakeProvider? fake = null,
+        string? dataDirectory = null,
+        Action<string>? echo = null)
+    {
+        var ownsFake = fake is null;
+        var ownsDataDirectory = dataDirectory is null;
+        fake ??= await FakeProvider.StartAsync();
+        dataDirectory ??= Directory.CreateTempSubdirectory("latchkey-test-").FullName;
+        var providersFile = Path.Combine(dataDirectory, "providers.yaml");
+        await File.WriteAllTextAsync(providersFile, FakeCatalog.Yaml(fake.BaseUrl));
+
+        var secretKey = settings?.GetValueOrDefault("LATCHKEY_SECRET_KEY_DEV") ?? KeyFormats.NewSecretKey();
+        var prodSecretKey = settings?.GetValueOrDefault("LATCHKEY_SECRET_KEY_PROD") ?? KeyFormats.NewSecretKey();
+        var configuration = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["LATCHKEY_DATA_DIR"] = dataDirectory,
+            ["LATCHKEY_SECRET_KEY_DEV"] = secretKey,
+            ["LATCHKEY_SECRET_KEY_PROD"] = prodSecretKey,
+            ["LATCHKEY_OUTBOUND_ALLOW"] = "127.0.0.1/32",
+            ["LATCHKEY_PROVIDERS_FILE"] = providersFile,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var logs = new LogSink { Echo = echo };
+        var app = LatchkeyServer.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(new SinkLoggerProvider(logs));
+            if (clock is not null)
+            {
+                builder.Services.AddSingleton<TimeProvider>(clock);
+            }
+        });
+        await app.StartAsync();
+        return new TestApp(app, fake, ownsFake, dataDirectory, ownsDataDirectory, secretKey, prodSecretKey, logs);
+    }
+
+    /// <summary>Creates an integration through the API and returns its unique key.</summary>
+    public async Task<string> CreateIntegrationAsync(string provider, string? uniqueKey = null, object? credentials = null)
+    {
+        uniqueKey ??= provider;
+        var response = await Backend.PostAsJsonAsync("/integrations", new { provider, unique_key = uniqueKey, credentials });
+        await Http.EnsureSuccessAsync(response);
+        return uniqueKey;
+    }
+
+    /// <summary>Creates a connect session and returns its token.</summary>
+    public async Task<string> CreateSessionTokenAsync(object? body = null)
+    {
+        var response = await Backend.PostAsJsonAsync("/connect/sessions", body ?? new { end_user = new { id = "user-1", email = "ada@example.com" } });
+        await Http.EnsureSuccessAsync(response);
+        var json = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return json!["data"]!["token"]!.GetValue<string>();
+    }
+
+    /// <summary>Submits an API key through the SDK's endpoint and returns the new connection id.</summary>
+    public async Task<string> ConnectApiKeyAsync(string integrationKey, string sessionToken, string apiKey = FakeProvider.GoodApiKey)
+    {
+        var response = await Http.PostAsJsonAsync($"/api-auth/api-key/{integrationKey}?connect_session_token={sessionToken}", new { apiKey });
+        await Http.EnsureSuccessAsync(response);
+        var json = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return json!["connectionId"]!.GetValue<string>();
+    }
+
+    public async Task StopAsync() => await _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Backend.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownsFake)
+        {
+            await Fake.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static class HttpAssertions
+{
+    /// <summary>Like EnsureSuccessStatusCode, but the failure message carries the body (the error envelope).</summary>
+    public static async Task EnsureSuccessAsync(this HttpClient _, HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{(int)response.StatusCode} {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public static async Task<JsonObject> JsonAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject
+            ?? throw new InvalidOperationException($"Expected a JSON object, got: {await response.Content.ReadAsStringAsync()}");
+
+    /// <summary>The <c>error.code</c> of an error envelope.</summary>
+    public static async Task<string?> ErrorCodeAsync(this HttpResponseMessage response) =>
+        (await response.JsonAsync())["error"]?["code"]?.GetValue<string>();
+}
