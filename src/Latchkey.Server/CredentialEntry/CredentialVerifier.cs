@@ -55,7 +55,7 @@ public sealed class CredentialVerifier(IHttpClientFactory httpClients, ILogger<C
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Verification of {Provider} credentials could not reach {Host}: {Reason}",
-                    provider.Name, request.RequestUri!.Host, exception is OutboundRefusedException ? exception.Message : exception.GetType().Name);
+                    provider.Name, request.RequestUri!.Host, OutboundFailure.Describe(exception));
             }
         }
 

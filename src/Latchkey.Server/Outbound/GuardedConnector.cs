@@ -39,3 +39,25 @@ public sealed class GuardedConnector(AddressPolicy policy)
 
 /// <summary>The outbound guard refused a destination.</summary>
 public sealed class OutboundRefusedException(string message) : HttpRequestException(message);
+
+/// <summary>A short, secret-free reason for a failed outbound call, for logs and error messages.</summary>
+public static class OutboundFailure
+{
+    public static string Describe(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is OutboundRefusedException refused)
+            {
+                return refused.Message;
+            }
+        }
+
+        return exception switch
+        {
+            TaskCanceledException => "the request timed out",
+            HttpRequestException { HttpRequestError: var error } => $"the connection failed ({error})",
+            _ => exception.GetType().Name,
+        };
+    }
+}
