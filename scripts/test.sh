@@ -32,7 +32,8 @@ step "Node + Chromium suites (official clients)"
 npm_install tests/compat || exit 1
 (cd tests/compat && npm test 2>&1) | tee "$logs/compat.log" || status=1
 
-# One closing line for every suite together.
+# One closing line for every suite together (colour codes stripped first).
+for log in "$logs"/*.log; do sed -i 's/\x1b\[[0-9;]*m//g' "$log"; done
 passed=0
 failed=0
 add() { passed=$((passed + ${1:-0})); failed=$((failed + ${2:-0})); }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Connections;
 using Latchkey.Server.CredentialEntry;
+using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Authentication;
 using Latchkey.Server.Hosting.Validation;
@@ -74,13 +75,15 @@ public static class ConnectSessionsEndpoints
         return await CreateAsync(caller, input.Value, [target.IntegrationKey], target.Id, sessions, urls, cancellationToken);
     }
 
-    public static async Task<Ok<JsonObject>> GetConnectSessionAsync(Caller caller, ConnectionStore connections, CancellationToken cancellationToken)
+    public static async Task<Ok<JsonObject>> GetConnectSessionAsync(
+        Caller caller, ConnectionStore connections, EnvironmentStore environments, CancellationToken cancellationToken)
     {
         var session = caller.Session!;
+        var settings = await environments.GetSettingsAsync(caller.EnvironmentId, cancellationToken);
         var data = new JsonObject
         {
             ["endUser"] = await EndUserForDisplayAsync(session, connections, cancellationToken),
-            ["connectUISettings"] = ConnectUiSettings.Default(),
+            ["connectUISettings"] = settings.ConnectUi,
         };
 
         // Optional keys are omitted, not null, when unset (spec §4.3); user_scopes is not echoed.

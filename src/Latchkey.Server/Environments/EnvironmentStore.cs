@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
@@ -106,5 +108,53 @@ public sealed class EnvironmentStore(Database database, SecretCodec codec, Token
         return codec.Open(row.Sealed, SecretKeyField(environmentId, row.Uid));
     }
 
+    public async Task<EnvironmentSettings> GetSettingsAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SettingsRow>(new CommandDefinition(
+            "SELECT connect_ui_settings AS ConnectUi, allowed_origins AS AllowedOrigins, webhook_settings AS Webhooks FROM environments WHERE id = @environmentId",
+            new { environmentId }, cancellationToken: cancellationToken));
+        return new EnvironmentSettings(
+            row?.ConnectUi is { } ui ? JsonNode.Parse(ui)!.AsObject() : EnvironmentSettings.DefaultConnectUi(),
+            row?.AllowedOrigins is { } origins ? JsonSerializer.Deserialize<string[]>(origins) ?? [] : [],
+            row?.Webhooks is { } webhooks ? JsonSerializer.Deserialize<WebhookSettings>(webhooks, SettingsJson) ?? new WebhookSettings() : new WebhookSettings());
+    }
+
+    public async Task SaveSettingsAsync(long environmentId, EnvironmentSettings settings, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE environments SET connect_ui_settings = @ui, allowed_origins = @origins, webhook_settings = @webhooks, updated_at = @now WHERE id = @environmentId",
+            new
+            {
+                environmentId,
+                ui = settings.ConnectUi.ToJsonString(),
+                origins = JsonSerializer.Serialize(settings.AllowedOrigins),
+                webhooks = JsonSerializer.Serialize(settings.Webhooks, SettingsJson),
+                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Every environment's allowed origins together (the Connect UI is served before it knows its environment).</summary>
+    public async Task<IReadOnlyList<string>> AllAllowedOriginsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT allowed_origins FROM environments WHERE allowed_origins IS NOT NULL", cancellationToken: cancellationToken));
+        return rows.SelectMany(row => JsonSerializer.Deserialize<string[]>(row) ?? []).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
     public static SealedField SecretKeyField(long environmentId, string uid) => new("environments", "secret_key_sealed", environmentId, uid);
+
+    private static readonly JsonSerializerOptions SettingsJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private sealed record SettingsRow
+    {
+        public string? ConnectUi { get; init; }
+
+        public string? AllowedOrigins { get; init; }
+
+        public string? Webhooks { get; init; }
+    }
 }
