@@ -1,6 +1,7 @@
 using Latchkey.Server;
 using Latchkey.Server.Connections;
 using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.ConnectUi;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
@@ -26,7 +27,7 @@ public static class LatchkeyServer
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, WebRootPath = ConnectUiFeature.WebRootPath() });
         configure?.Invoke(builder);
 
         builder.AddHosting();
@@ -39,6 +40,7 @@ public static class LatchkeyServer
         builder.AddConnectSessions();
         builder.AddConnections();
         builder.AddCredentialEntry();
+        builder.AddConnectUi();
 
         var app = builder.Build();
         app.UseHosting();
@@ -48,6 +50,7 @@ public static class LatchkeyServer
         app.MapConnectSessions();
         app.MapConnections();
         app.MapCredentialEntry();
+        app.MapConnectUi();
         return app;
     }
 }
