@@ -6,8 +6,10 @@ using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.OAuth;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Realtime;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
 
@@ -40,9 +42,12 @@ public static class LatchkeyServer
         builder.AddConnectSessions();
         builder.AddConnections();
         builder.AddCredentialEntry();
+        builder.AddOAuth();
+        builder.AddRealtime();
         builder.AddConnectUi();
 
         var app = builder.Build();
+        app.UseRealtime();
         app.UseHosting();
         app.MapHealth();
         app.MapProviders();
@@ -50,6 +55,7 @@ public static class LatchkeyServer
         app.MapConnectSessions();
         app.MapConnections();
         app.MapCredentialEntry();
+        app.MapOAuth();
         app.MapConnectUi();
         return app;
     }
