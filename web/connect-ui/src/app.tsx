@@ -5,7 +5,7 @@ import { translator, type MessageKey, type Messages, type Translator } from './i
 import { ApiError, createApi } from './lib/api';
 import { buildFields, docLinks, initialValues, submission, usesPopup, validate, type Field, type Problem, type Values } from './lib/form';
 import { websocketsPathFor, type PageParams } from './lib/params';
-import { postToParent } from './lib/parent';
+import { postToParent, type CallbackPayload } from './lib/parent';
 import { createTelemetry } from './lib/telemetry';
 import { applyTheme, effectiveTheme } from './lib/theme';
 import type { ConnectUISettings, Integration, Provider, Session } from './lib/types';
@@ -14,7 +14,7 @@ export interface Bus {
   token: string | null;
   onToken?: (token: string) => void;
   onSettings?: (settings: ConnectUISettings) => void;
-  onCallback?: (kind: 'success' | 'error', payload: { message?: string } | undefined) => void;
+  onCallback?: (kind: 'success' | 'error', payload: CallbackPayload | undefined) => void;
 }
 
 type Screen =
@@ -346,13 +346,21 @@ function ConnectForm(props: {
   const popup = usesPopup(provider);
   const key = integration.unique_key;
 
-  // The OAuth callback page reports to its opener (this frame); an error there is final (spec §3.8).
+  // One outcome per attempt: the callback page and the WebSocket may both report the same failure.
+  const settled = useRef(false);
+
+  // The OAuth callback page reports to its opener (this frame); an error there is final (spec §3.8). It carries the
+  // precise error type (DESIGN decision 13); connection_validation_failed is the spec's fallback.
   useEffect(() => {
     props.bus.onCallback = (kind, payload) => {
-      if (kind !== 'error') return;
+      if (kind !== 'error' || settled.current) return;
+      settled.current = true;
+      nango.clear();
+      setSubmitting(false);
+      const type = payload?.errorType || 'connection_validation_failed';
       const message = payload?.message ?? t('error.unknown');
-      postToParent({ type: 'error', payload: { errorType: 'connection_validation_failed', errorMessage: message } });
-      props.onOutcome({ type: 'connection_validation_failed', message });
+      postToParent({ type: 'error', payload: { errorType: type, errorMessage: message } });
+      props.onOutcome({ type, message });
     };
     return () => { props.bus.onCallback = undefined; };
   }, []);
@@ -371,6 +379,7 @@ function ConnectForm(props: {
     }
     if (params.preview) return;
     props.telemetry('click:connect', key);
+    settled.current = false;
     const sent = submission(fields, values);
     nango.clear();
     let attempt: Promise<AuthResult>;
@@ -399,12 +408,16 @@ function ConnectForm(props: {
     setSubmitting(true);
     attempt.then(
       (result) => {
+        if (settled.current) return;
+        settled.current = true;
         setSubmitting(false);
         props.telemetry('view:success', key);
         postToParent({ type: 'connect', payload: result });
         props.onOutcome({ result });
       },
       (error: unknown) => {
+        if (settled.current) return;
+        settled.current = true;
         setSubmitting(false);
         const type = error instanceof AuthError ? error.type : 'unknown_error';
         const message = error instanceof Error ? error.message : String(error);
@@ -519,7 +532,7 @@ function Failure({ t, type, message, provider, onRetry }: { t: Translator; type:
     blocked_by_browser: 'error.blocked_by_browser',
   };
   const key = known[type];
-  const text = key ? t(key, { provider }) : type === 'connection_validation_failed' && message ? message : t('error.unknown');
+  const text = key ? t(key, { provider }) : message || t('error.unknown');
   return (
     <section class="screen center" data-screen="failure" data-error-type={type}>
       <div class="badge badge-error" aria-hidden="true">!</div>

@@ -16,10 +16,16 @@ export function postToParent(event: ParentEvent): void {
   window.parent.postMessage(event, '*');
 }
 
+/** What the OAuth callback page reports on failure (spec §3.8, §5.7). */
+export interface CallbackPayload {
+  message?: string;
+  errorType?: string;
+}
+
 export interface Inbound {
   onToken(token: string): void;
   onSettings(settings: unknown): void;
-  onCallback(kind: 'success' | 'error', payload: { message?: string } | undefined): void;
+  onCallback(kind: 'success' | 'error', payload: CallbackPayload | undefined): void;
 }
 
 /**
@@ -40,7 +46,7 @@ export function listen(apiOrigin: string, preview: boolean, inbound: Inbound): (
       event.origin === apiOrigin && event.source && event.source !== window
     ) {
       (event.source as WindowProxy).postMessage({ type: 'nango_oauth_callback_ack' }, event.origin);
-      inbound.onCallback(data.type === 'nango_oauth_callback_success' ? 'success' : 'error', data.payload as { message?: string } | undefined);
+      inbound.onCallback(data.type === 'nango_oauth_callback_success' ? 'success' : 'error', data.payload as CallbackPayload | undefined);
     }
   };
   window.addEventListener('message', handler);
