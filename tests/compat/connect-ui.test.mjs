@@ -207,7 +207,7 @@ test('standalone connect link: full page, no close button, connect, then "you ca
     await page.getByText('You can now close this tab.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Finish' }).count(), 0);
     const { body: list } = await server.api('GET', '/connections');
-    assert.ok(list.connections.some((c) => c.end_user?.id === 'user-link' || c.provider_config_key === 'ui-apikey'));
+    assert.ok(list.connections.some((c) => c.end_user?.id === 'user-link' && c.provider_config_key === 'ui-apikey'), JSON.stringify(list));
   } finally {
     await page.close();
   }
@@ -255,6 +255,20 @@ test('keyboard only: Tab stays inside the dialog, Enter submits, errors are anno
     await page.keyboard.type(GOOD_KEY);
     await page.keyboard.press('Enter');
     await waitForEvent(page, 'connect');
+  } finally {
+    await page.close();
+  }
+});
+
+test('Back returns to the list with focus on the integration the user came from', async () => {
+  const { page, ui } = await openConnectUI(browser, site, server, await session());
+  try {
+    await ui.getByRole('button', { name: 'Fake Regional' }).click();
+    await ui.getByLabel('Region').waitFor();
+    await ui.getByRole('button', { name: 'Back' }).click();
+    await ui.getByRole('button', { name: 'Fake Regional' }).waitFor();
+    const frame = await uiFrame(page);
+    await frame.waitForFunction(() => document.activeElement?.textContent === 'Fake Regional');
   } finally {
     await page.close();
   }

@@ -222,6 +222,8 @@ function Dialog(props: {
   // Each new screen moves focus to its first field or its heading, so keyboard and screen-reader users follow along.
   useEffect(() => {
     const dialog = ref.current!;
+    // A screen that already placed focus (the list returning to the integration you came from) keeps it.
+    if (document.activeElement && document.activeElement !== document.body && dialog.contains(document.activeElement)) return;
     const target = dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>('h1');
     target?.focus();
   }, [props.screenKey]);
