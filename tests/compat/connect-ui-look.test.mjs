@@ -153,7 +153,7 @@ test('light and dark screenshots for the README', async () => {
       await ui.locator('img.logo').first().evaluate((img) => img.complete || new Promise((r) => { img.onload = r; img.onerror = r; }));
       await ui.getByLabel('Region').focus();
       const path = join(repoRoot, `docs/images/connect-ui-${theme}.png`);
-      await page.screenshot({ path });
+      await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
       await waitForEvent(page, 'ready');
     } finally {
       await page.close();

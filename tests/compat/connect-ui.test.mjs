@@ -274,6 +274,38 @@ test('Back returns to the list with focus on the integration the user came from'
   }
 });
 
+test('telemetry beacons reach POST /connect/telemetry and are accepted', async () => {
+  const { page, ui } = await openConnectUI(browser, site, server, await session());
+  const statuses = [];
+  page.on('requestfinished', async (request) => {
+    if (request.url().endsWith('/connect/telemetry')) statuses.push((await request.response())?.status());
+  });
+  try {
+    await ui.getByRole('button', { name: 'Fake API Key' }).waitFor();
+    // Watch what the UI hands to sendBeacon from here on (the real beacon still goes out).
+    const frame = await uiFrame(page);
+    await frame.evaluate(() => {
+      window.sentBeacons = [];
+      const send = navigator.sendBeacon.bind(navigator);
+      navigator.sendBeacon = (url, blob) => { blob.text().then((text) => window.sentBeacons.push({ url, body: JSON.parse(text) })); return send(url, blob); };
+    });
+    await ui.getByRole('button', { name: 'Fake API Key' }).click();
+    await ui.getByLabel('API Key').waitFor();
+    await frame.waitForFunction(() => window.sentBeacons.some((b) => b.body.event === 'view:integration'));
+    const sent = await frame.evaluate(() => window.sentBeacons);
+    assert.deepEqual(sent.map((b) => b.body.event), ['click:integration', 'view:integration']);
+    assert.equal(sent[1].url, `${server.url}/connect/telemetry`);
+    assert.deepEqual(sent[1].body.dimensions, { integration: 'ui-apikey' });
+    assert.match(sent[1].body.token, /^nango_connect_session_/);
+    const deadline = Date.now() + 5000;
+    while (statuses.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(statuses.length >= 3, `beacons seen: ${statuses.length}`);
+    assert.ok(statuses.every((status) => status === 204), JSON.stringify(statuses));
+  } finally {
+    await page.close();
+  }
+});
+
 test('axe-core finds no serious or critical violation on the list, the form with errors, and the failure screen', async () => {
   const { page, ui } = await openConnectUI(browser, site, server, await session());
   const audit = async (where) => {
