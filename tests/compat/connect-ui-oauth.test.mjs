@@ -70,3 +70,25 @@ test('OAuth 2 denial: the failure screen names the provider error, the page gets
     await fake.control({ reset: true });
   }
 });
+
+test('OAuth popup closed early (detectClosedAuthWindow): inline message, window_closed event, Connect again works', async () => {
+  await fake.control({ reset: true, manualConsent: true });
+  const { page, ui } = await openConnectUI(browser, site, server, await oauthSession(), { detectClosedAuthWindow: true });
+  try {
+    const popupOpened = page.context().waitForEvent('page');
+    await ui.getByRole('button', { name: 'Connect', exact: true }).click();
+    const popup = await popupOpened;
+    await popup.waitForSelector('#approve');
+    await popup.close();
+    await ui.getByText('The sign-in window was closed before the connection was finished.').waitFor({ timeout: 10_000 });
+    const error = await waitForEvent(page, 'error');
+    assert.equal(error.payload.errorType, 'window_closed');
+
+    await fake.control({ reset: true });
+    await ui.getByRole('button', { name: 'Connect', exact: true }).click();
+    await waitForEvent(page, 'connect', 20_000);
+  } finally {
+    await page.close();
+    await fake.control({ reset: true });
+  }
+});
