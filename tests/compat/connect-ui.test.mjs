@@ -330,3 +330,30 @@ test('axe-core finds no serious or critical violation on the list, the form with
     await page.close();
   }
 });
+
+test('a long list offers search; a provider without credentials connects with one click', async () => {
+  for (const [provider, key] of [['fake-none', 'ui-none'], ['fake-noverify', 'ui-noverify-1'], ['fake-noverify', 'ui-noverify-2'], ['fake-oauth2-cc', 'ui-cc']]) {
+    assert.equal((await server.api('POST', '/integrations', { provider, unique_key: key })).status, 200);
+  }
+  const { page, ui } = await openConnectUI(browser, site, server, await session());
+  try {
+    const search = ui.getByLabel('Search integrations');
+    await search.waitFor();
+    await ui.getByText('Available integrations: 7').waitFor();
+    await search.fill('public');
+    await ui.getByText('Available integrations: 1').waitFor();
+    assert.equal(await ui.locator('button.integration').count(), 1);
+    await search.fill('zzz');
+    await ui.getByText('No integration matches your search.').waitFor();
+    await search.fill('public');
+
+    await ui.getByRole('button', { name: 'Fake Public Data' }).click();
+    await ui.getByText('Connect your Fake Public Data account.').waitFor();
+    assert.equal(await ui.locator('form input').count(), 0);
+    await ui.getByRole('button', { name: 'Connect', exact: true }).click();
+    const connect = await waitForEvent(page, 'connect');
+    assert.equal(connect.payload.providerConfigKey, 'ui-none');
+  } finally {
+    await page.close();
+  }
+});
