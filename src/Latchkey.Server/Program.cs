@@ -9,6 +9,7 @@ using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
+using Latchkey.Server.Webhooks;
 
 if (args is ["keys", ..])
 {
@@ -37,12 +38,14 @@ public static class LatchkeyServer
         builder.AddEnvironments();
         builder.AddIntegrations();
         builder.AddConnectSessions();
+        builder.AddWebhooks();
         builder.AddConnections();
         builder.AddCredentialEntry();
 
         var app = builder.Build();
         app.UseHosting();
         app.MapHealth();
+        app.MapEnvironment();
         app.MapProviders();
         app.MapIntegrations();
         app.MapConnectSessions();
