@@ -5,6 +5,7 @@ using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.Logs;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
@@ -40,6 +41,7 @@ public static class LatchkeyServer
         builder.AddEnvironments();
         builder.AddIntegrations();
         builder.AddConnectSessions();
+        builder.AddLogs();
         builder.AddWebhooks();
         builder.AddConnections();
         builder.AddCredentialEntry();
@@ -57,6 +59,7 @@ public static class LatchkeyServer
         app.MapConnections();
         app.MapCredentialEntry();
         app.MapOAuth();
+        app.MapLogs();
         return app;
     }
 }
