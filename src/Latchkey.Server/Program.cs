@@ -2,6 +2,7 @@ using Latchkey.Server;
 using Latchkey.Server.Connections;
 using Latchkey.Server.ConnectSessions;
 using Latchkey.Server.CredentialEntry;
+using Latchkey.Server.Dashboard;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
@@ -47,10 +48,12 @@ public static class LatchkeyServer
         builder.AddCredentialEntry();
         builder.AddOAuth();
         builder.AddRealtime();
+        builder.AddDashboard();
 
         var app = builder.Build();
         app.UseRealtime();
         app.UseHosting();
+        app.UseDashboard();
         app.MapHealth();
         app.MapEnvironment();
         app.MapProviders();
@@ -60,6 +63,7 @@ public static class LatchkeyServer
         app.MapCredentialEntry();
         app.MapOAuth();
         app.MapLogs();
+        app.MapDashboard();
         return app;
     }
 }
