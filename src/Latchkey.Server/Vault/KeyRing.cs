@@ -28,9 +28,8 @@ public sealed class KeyRing
 
     /// <summary>Parses <c>LATCHKEY_ENCRYPTION_KEY</c>: base64 keys separated by commas or new lines, newest first.</summary>
     public static IReadOnlyList<EncryptionKey> ParseList(string text) =>
-        // Comment lines are dropped before splitting on commas: the key file's header comment contains one.
         text.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => !line.StartsWith('#'))
+            .Where(line => !line.StartsWith('#')) // comments first: they may contain commas
             .SelectMany(line => line.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(EncryptionKey.Parse)
             .ToArray();
