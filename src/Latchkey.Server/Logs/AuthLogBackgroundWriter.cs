@@ -1,21 +1,13 @@
-using Microsoft.Extensions.Options;
-
 namespace Latchkey.Server.Logs;
 
 /// <summary>
-/// Writes queued auth log entries in batches, and once an hour deletes those older than the retention period.
-/// On shutdown it drains what is already queued.
+/// Writes queued auth log entries in batches; on shutdown it drains what is already queued.
 /// </summary>
 public sealed partial class AuthLogBackgroundWriter(
     AuthLogWriter writer,
     AuthLogStore store,
-    TimeProvider clock,
-    IOptions<LogsOptions> options,
     ILogger<AuthLogBackgroundWriter> logger) : BackgroundService
 {
-    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
-    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<AuthLogEntry>();
@@ -23,7 +15,6 @@ public sealed partial class AuthLogBackgroundWriter(
         {
             try
             {
-                await PurgeIfDueAsync(stoppingToken);
                 if (!await writer.Reader.WaitToReadAsync(stoppingToken))
                 {
                     return;
@@ -68,25 +59,6 @@ public sealed partial class AuthLogBackgroundWriter(
         }
     }
 
-    private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        if (now < _nextPurge)
-        {
-            return;
-        }
-
-        _nextPurge = now + PurgeEvery;
-        var deleted = await store.PurgeAsync(now - TimeSpan.FromDays(options.Value.RetentionDays), cancellationToken);
-        if (deleted > 0)
-        {
-            LogPurged(logger, deleted, options.Value.RetentionDays);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} auth log entries")]
     private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} auth log entries older than {Days} days")]
-    private static partial void LogPurged(ILogger logger, int count, int days);
 }

@@ -23,6 +23,8 @@ public static class LogsFeature
         builder.Services.AddSingleton<AuthLogWriter>();
         builder.Services.AddSingleton<AuthLogStore>();
         builder.Services.AddHostedService<AuthLogBackgroundWriter>();
+        builder.Services.AddSingleton<AuthLogPurge>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<AuthLogPurge>());
         return builder;
     }
 

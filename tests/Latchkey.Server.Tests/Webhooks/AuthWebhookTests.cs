@@ -178,6 +178,46 @@ public sealed class AuthWebhookTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RefreshFailure_EnqueuedByTheEngine_IsSentOnlyWhenEnabled(bool onRefreshError)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = await Server.StartAsync(FastPoll);
+        await app.Backend.PatchAsJsonAsync("/environment", new { webhook = new { primary_url = receiver.Url, on_auth_refresh_error = onRefreshError } }, Server.Cancellation);
+        await app.CreateIntegrationAsync("fake-apikey");
+        await app.Backend.PatchAsJsonAsync("/environment", new { webhook = new { on_auth_creation = false } }, Server.Cancellation);
+        var connectionId = await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
+        var environmentId = (await app.Services.GetRequiredService<Latchkey.Server.Environments.EnvironmentStore>().FindBySecretKeyAsync(app.SecretKey, Server.Cancellation))!.Id;
+        var stored = (await app.Services.GetRequiredService<Latchkey.Server.Connections.ConnectionStore>().FindAsync(environmentId, "fake-apikey", connectionId, Server.Cancellation))!;
+
+        // What the OAuth engine's refresh path does: enqueue inside its own transaction.
+        var database = app.Services.GetRequiredService<Latchkey.Server.Storage.Database>();
+        await using (var connection = await database.OpenAsync(Server.Cancellation))
+        await using (var transaction = await Latchkey.Server.Storage.Database.BeginWriteAsync(connection, Server.Cancellation))
+        {
+            await app.Services.GetRequiredService<Latchkey.Server.Webhooks.AuthWebhookOutbox>().EnqueueAsync(connection, transaction,
+                new Latchkey.Server.Webhooks.AuthWebhookEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
+                    "refresh", false, "refresh_token_external_error", "The provider refused the refresh token.", null, null),
+                Server.Cancellation);
+            await transaction.CommitAsync(Server.Cancellation);
+        }
+
+        if (onRefreshError)
+        {
+            var body = JsonNode.Parse((await receiver.WaitForAcceptedAsync(1))[0].Body)!;
+            Assert.Equal("refresh", body["operation"]!.GetValue<string>());
+            Assert.False(body["success"]!.GetValue<bool>());
+            Assert.Equal("refresh_token_external_error", body["error"]!["type"]!.GetValue<string>());
+        }
+        else
+        {
+            await Task.Delay(500, Server.Cancellation);
+            Assert.Empty(receiver.All);
+        }
+    }
+
     private static async Task UseReceiverAsync(TestApp app, WebhookReceiver receiver)
     {
         var response = await app.Backend.PatchAsJsonAsync("/environment", new { webhook = new { primary_url = receiver.Url } }, Server.Cancellation);
