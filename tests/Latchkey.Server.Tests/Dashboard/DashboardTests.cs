@@ -137,6 +137,38 @@ public sealed partial class DashboardTests
         Assert.Contains("CSS colour", await response.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Redeliver_SendsAFailedDeliveryAgainAtOnce_WithTheSameEventId()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1);
+        await using var app = await Server.StartAsync(new Dictionary<string, string?>(Admin) { ["LATCHKEY_WEBHOOK_POLL_MS"] = "50" }, clock);
+        await app.Backend.PatchAsJsonAsync("/environment", new { webhook = new { primary_url = receiver.Url } }, Server.Cancellation);
+        await app.CreateIntegrationAsync("fake-apikey");
+        await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
+        await receiver.WaitForRequestsAsync(1);
+        using var browser = Browser(app);
+        await LogInAsync(browser);
+
+        var page = await browser.GetStringAsync("/dashboard/dev/webhooks", Server.Cancellation);
+        var action = RedeliverAction().Match(page).Groups[1].Value;
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        var redeliver = await browser.PostAsync(action, Form(("__RequestVerificationToken", token)), Server.Cancellation);
+        var accepted = await receiver.WaitForAcceptedAsync(1);
+        var after = "";
+        for (var i = 0; i < 100 && !after.Contains(">delivered", StringComparison.Ordinal); i++)
+        {
+            // The attempt is recorded just after the receiver answered.
+            await Task.Delay(50, Server.Cancellation);
+            after = await browser.GetStringAsync("/dashboard/dev/webhooks", Server.Cancellation);
+        }
+
+        Assert.Contains("answered 503", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, redeliver.StatusCode);
+        Assert.Equal(receiver.All[0].Header("X-Latchkey-Event-Id"), accepted[0].Header("X-Latchkey-Event-Id"));
+        Assert.Contains(">delivered", after, StringComparison.Ordinal);
+    }
+
     private static HttpClient Browser(TestApp app) =>
         new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(app.BaseUrl) };
 
@@ -159,6 +191,9 @@ public sealed partial class DashboardTests
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("action=\"(/dashboard/dev/webhooks/[0-9]+/redeliver)\"")]
+    private static partial Regex RedeliverAction();
 
     [GeneratedRegex("id=\"new-secret-key\">([^<]+)<")]
     private static partial Regex NewSecretKey();
