@@ -93,20 +93,31 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   assert.ok(days > 6.9 && days <= 7, `link lasts 7 days, not ${days}`);
   await shot(page, 'share');
 
-  // The customer's admin opens the link. The Connect UI is not on this branch yet, so the connection is completed
-  // through the link's session token with the SDK's endpoint (what the Connect UI itself calls).
+  // The customer's admin opens the link in a new page. With the Connect UI served (web/connect-ui built), the key is
+  // entered in it; without it (a branch where the Connect UI has not landed) the page's script does what the Connect
+  // UI does: POST the key with the link's session token to the SDK's endpoint.
   const customer = await browser.context.newPage();
-  await customer.goto(link);
-  const token = new URL(link).searchParams.get('session_token');
-  const connect = await customer.evaluate(async ({ api, token, key }) => {
-    const response = await fetch(`${api}/api-auth/api-key/fake-apikey?connect_session_token=${token}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: key }),
-    });
-    return { status: response.status, body: await response.json() };
-  }, { api: server.url, token, key: GOOD_KEY });
-  assert.equal(connect.status, 200, JSON.stringify(connect.body));
-  const { connectionId } = connect.body;
+  const opened = await customer.goto(link);
+  const heading = customer.getByRole('heading', { name: 'Connect Fake API Key' });
+  const hasConnectUi = opened.ok() && await heading.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+  if (hasConnectUi) {
+    await customer.getByLabel('API Key').fill(GOOD_KEY);
+    await customer.getByRole('button', { name: 'Connect', exact: true }).click();
+    await customer.getByRole('heading', { name: 'Connected' }).waitFor();
+  } else {
+    const token = new URL(link).searchParams.get('session_token');
+    const connect = await customer.evaluate(async ({ api, token, key }) => {
+      const response = await fetch(`${api}/api-auth/api-key/fake-apikey?connect_session_token=${token}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: key }),
+      });
+      return { status: response.status, body: await response.json() };
+    }, { api: server.url, token, key: GOOD_KEY });
+    assert.equal(connect.status, 200, JSON.stringify(connect.body));
+  }
   await customer.close();
+  const listed = await server.api('GET', '/connections?integrationId=fake-apikey');
+  assert.equal(listed.body.connections.length, 1, JSON.stringify(listed.body));
+  const connectionId = listed.body.connections[0].connection_id;
 
   // Connections lists it, with the end user.
   await page.goto(`${server.url}/dashboard/dev/connections`);
