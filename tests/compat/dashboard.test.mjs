@@ -46,7 +46,7 @@ async function shot(page, name) {
   await page.screenshot({ path: join(images, `dashboard-${name}.png`) });
 }
 
-test('an admin creates an integration, shares a connect link, and sees the connection, its log and its webhook', async () => {
+test('an admin creates an integration, shares a connect link, and sees the connection, its log and its webhook', async (t) => {
   const webhookUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
   const page = await browser.context.newPage();
 
@@ -114,6 +114,7 @@ test('an admin creates an integration, shares a connect link, and sees the conne
     }, { api: server.url, token, key: GOOD_KEY });
     assert.equal(connect.status, 200, JSON.stringify(connect.body));
   }
+  t.diagnostic(hasConnectUi ? 'connection completed in the Connect UI' : 'Connect UI not served: connection completed through the session token');
   await customer.close();
   const listed = await server.api('GET', '/connections?integrationId=fake-apikey');
   assert.equal(listed.body.connections.length, 1, JSON.stringify(listed.body));
