@@ -1,6 +1,7 @@
 using Latchkey.Server;
 using Latchkey.Server.Connections;
 using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.ConnectUi;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Dashboard;
 using Latchkey.Server.Environments;
@@ -31,7 +32,7 @@ public static class LatchkeyServer
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, WebRootPath = ConnectUiFeature.WebRootPath() });
         configure?.Invoke(builder);
 
         builder.AddHosting();
@@ -49,6 +50,7 @@ public static class LatchkeyServer
         builder.AddOAuth();
         builder.AddRealtime();
         builder.AddDashboard();
+        builder.AddConnectUi();
 
         var app = builder.Build();
         app.UseRealtime();
@@ -64,6 +66,7 @@ public static class LatchkeyServer
         app.MapOAuth();
         app.MapLogs();
         app.MapDashboard();
+        app.MapConnectUi();
         return app;
     }
 }
