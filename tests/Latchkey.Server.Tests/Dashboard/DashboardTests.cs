@@ -146,7 +146,7 @@ public sealed partial class DashboardTests
         await app.Backend.PatchAsJsonAsync("/environment", new { webhook = new { primary_url = receiver.Url } }, Server.Cancellation);
         await app.CreateIntegrationAsync("fake-apikey");
         await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
-        await receiver.WaitForRequestsAsync(1);
+        await Latchkey.Server.Tests.Webhooks.AuthWebhookTests.WaitForRecordedAttemptAsync(app, 1);
         using var browser = Browser(app);
         await LogInAsync(browser);
 

@@ -135,12 +135,12 @@ public sealed class AuthWebhookTests
         await app.CreateIntegrationAsync("fake-apikey");
 
         await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
-        await receiver.WaitForRequestsAsync(1);
+        await WaitForRecordedAttemptAsync(app, 1);
         await Task.Delay(400, Server.Cancellation);
         Assert.Single(receiver.All); // not retried before the backoff has passed
 
         clock.Advance(TimeSpan.FromSeconds(10));
-        await receiver.WaitForRequestsAsync(2);
+        await WaitForRecordedAttemptAsync(app, 2);
         clock.Advance(TimeSpan.FromSeconds(20));
         var accepted = await receiver.WaitForAcceptedAsync(1);
 
@@ -216,6 +216,18 @@ public sealed class AuthWebhookTests
             await Task.Delay(500, Server.Cancellation);
             Assert.Empty(receiver.All);
         }
+    }
+
+    /// <summary>The retry time is computed when the attempt is recorded: advancing the clock earlier would move it too.</summary>
+    internal static async Task WaitForRecordedAttemptAsync(TestApp app, int attempt)
+    {
+        var marker = $"failed on attempt {attempt}:";
+        for (var i = 0; i < 300 && !app.Logs.Lines.Any(l => l.Contains(marker, StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(50, Server.Cancellation);
+        }
+
+        Assert.Contains(app.Logs.Lines, l => l.Contains(marker, StringComparison.Ordinal));
     }
 
     private static async Task UseReceiverAsync(TestApp app, WebhookReceiver receiver)
