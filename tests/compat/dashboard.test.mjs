@@ -104,6 +104,7 @@ test('an admin creates an integration, shares a connect link, and sees the conne
     await customer.getByLabel('API Key').fill(GOOD_KEY);
     await customer.getByRole('button', { name: 'Connect', exact: true }).click();
     await customer.getByRole('heading', { name: 'Connected' }).waitFor();
+    await shot(customer, 'connect-link');
   } else {
     const token = new URL(link).searchParams.get('session_token');
     const connect = await customer.evaluate(async ({ api, token, key }) => {
