@@ -1,17 +1,14 @@
 // The dashboard in headless Chromium: log in, create an integration from the catalog, share a connect link, complete
 // an API-key connection with it, find the connection and its attempt, see the webhook delivery, rotate the secret
-// key. Screenshots for the README's tour land in docs/images/dashboard-*.png.
+// key. Screenshots for the README's tour are refreshed in docs/images/dashboard-*.png with UPDATE_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser } from './harness/browser.mjs';
-import { repoRoot, startFakeWorld, startServer } from './harness/processes.mjs';
+import { launchBrowser, screenshotPath } from './harness/browser.mjs';
+import { startFakeWorld, startServer } from './harness/processes.mjs';
 
 const GOOD_KEY = 'fake_good_key_7f3a9c';
 const ADMIN = { email: 'ops@example.com', password: 'dashboard-test-password-1' };
-const images = join(repoRoot, 'docs/images');
 let fake;
 let server;
 let browser;
@@ -19,7 +16,6 @@ let receiver;
 const received = [];
 
 before(async () => {
-  mkdirSync(images, { recursive: true });
   fake = await startFakeWorld();
   server = await startServer({
     providersFile: fake.providersFile,
@@ -43,7 +39,7 @@ after(async () => {
 
 async function shot(page, name) {
   await page.setViewportSize({ width: 1100, height: 640 });
-  await page.screenshot({ path: join(images, `dashboard-${name}.png`) });
+  await page.screenshot({ path: screenshotPath(`dashboard-${name}.png`) });
 }
 
 test('an admin creates an integration, shares a connect link, and sees the connection, its log and its webhook', async (t) => {

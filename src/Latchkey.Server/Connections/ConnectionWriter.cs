@@ -187,21 +187,32 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
 
     /// <summary>
     /// Records a refused refresh, keeping the credentials: the failure time and type, and a failure count that grows
-    /// at most once per day, so four failing days mark the connection exhausted (spec §5.10).
+    /// at most once per day, so four failing days mark the connection exhausted (spec §5.10). The refresh-failure
+    /// auth webhook is queued in the same transaction (spec §7.1).
     /// </summary>
-    public async Task RecordRefreshFailureAsync(StoredConnection connection, string errorType, CancellationToken cancellationToken)
+    public async Task RecordRefreshFailureAsync(StoredConnection connection, string errorType, string description, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var newDay = connection.LastRefreshFailureAt is not { } last || DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime.Date != now.UtcDateTime.Date;
         var attempts = connection.RefreshAttempts + (newDay ? 1 : 0);
         await using var db = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(db, cancellationToken);
         await db.ExecuteAsync(new CommandDefinition(
             """
             UPDATE connections SET last_refresh_failure_at = @now, last_refresh_error = @errorType, refresh_attempts = @attempts,
                 refresh_exhausted = @exhausted WHERE id = @Id
             """,
             new { connection.Id, now = now.ToUnixTimeMilliseconds(), errorType, attempts, exhausted = attempts >= 4 ? 1 : 0 },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
+        var endUser = connection.EndUserId is { } id
+            ? new AuthWebhookEndUser(id, connection.EndUserEmail, connection.EndUserOrganizationId,
+                connection.EndUserTags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(connection.EndUserTags))
+            : null;
+        var tags = connection.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(connection.Tags);
+        await webhooks.EnqueueAsync(db, transaction, new AuthWebhookEvent(connection.EnvironmentId, connection.Id, connection.ConnectionId,
+            connection.IntegrationKey, connection.Provider, catalog.Find(connection.Provider)?.AuthMode ?? "", AuthWebhookEvent.Refresh,
+            Success: false, errorType, description, endUser, tags), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task<long> UpsertEndUserAsync(

@@ -4,6 +4,7 @@ using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Authentication;
 using Latchkey.Server.Hosting.Validation;
+using Latchkey.Server.Logs;
 using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ public static class ClientCredentialsEndpoint
 {
     public static async Task<Results<Ok<JsonObject>, ApiError>> ConnectAsync(
         string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, ClientCredentialsGrant grant, ConnectionWriter writer,
-        CancellationToken cancellationToken)
+        AuthLogWriter authLog, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
         if (body.Failed)
@@ -52,8 +53,12 @@ public static class ClientCredentialsEndpoint
         var extra = session?.DefaultsFor(providerConfigKey)?["authorization_params"] is JsonObject fromSession
             ? fromSession.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "", StringComparer.Ordinal)
             : new Dictionary<string, string>();
+        var startedAt = clock.GetUtcNow();
         var token = await grant.RequestAsync(context.Value.Provider, clientId, clientSecret, context.Value.Integration.ScopeList,
             context.Value.ConnectionConfig, extra, cancellationToken);
+        authLog.Record(new AuthLogEntry(caller.EnvironmentId, "client_credentials", providerConfigKey, context.Value.ConnectionId, !token.Failed,
+            token.Error?.Code, token.Error?.Message, [new("token endpoint", clock.GetUtcNow(), token.Failed ? "refused" : "token issued")],
+            startedAt, clock.GetUtcNow() - startedAt));
         if (token.Failed)
         {
             return token.Error;

@@ -14,7 +14,7 @@ public static class OAuthEndpoints
     /// <summary><c>GET /oauth/connect/:key</c>: validates, stores the flow, binds it to this browser, redirects to the provider.</summary>
     public static async Task<IResult> ConnectAsync(
         string providerConfigKey, Caller caller, HttpContext context, FlowPreparation preparation, OAuth2Flow oauth2, OAuth1Flow oauth1,
-        FlowReporter reporter, CancellationToken cancellationToken)
+        FlowReporter reporter, FlowLog flowLog, CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
         var webSocketClientId = QueryRules.Last(query, "ws_client_id");
@@ -32,6 +32,7 @@ public static class OAuthEndpoints
             : await oauth2.StartAsync(prepared.Value, cancellationToken);
         if (started.Failed)
         {
+            flowLog.RecordStartFailure(prepared.Value, started.Error);
             return await reporter.FailAsync(started.Error, webSocketClientId, providerConfigKey, prepared.Value.Entry.ConnectionId, cancellationToken);
         }
 
@@ -86,14 +87,16 @@ public sealed class CallbackServices(
     IntegrationStore integrations,
     ProviderCatalog catalog,
     OAuthCompletion completion,
-    TimeProvider clock)
+    FlowLog flowLog)
 {
     /// <summary>The provider's display name on success, the failure otherwise; and the integration key either way.</summary>
     public async Task<(Outcome<string> Outcome, string IntegrationKey)> CompleteAsync(
         ConsumedFlow consumed, string? bindingCookie, IQueryCollection query, CancellationToken cancellationToken)
     {
         var integration = await integrations.GetAsync(consumed.Flow.IntegrationId, cancellationToken);
-        return (await CheckAndCompleteAsync(consumed, integration, bindingCookie, query, cancellationToken), integration?.UniqueKey ?? "");
+        var outcome = await CheckAndCompleteAsync(consumed, integration, bindingCookie, query, cancellationToken);
+        flowLog.RecordCallback(consumed.Flow, integration, catalog.Find(integration?.Provider ?? ""), outcome.Failed ? outcome.Error : null);
+        return (outcome, integration?.UniqueKey ?? "");
     }
 
     private async Task<Outcome<string>> CheckAndCompleteAsync(
@@ -102,7 +105,7 @@ public sealed class CallbackServices(
         var flow = consumed.Flow;
         static ApiError Fail(string type, string message) => ApiError.BadRequest(type, message);
 
-        if (flow.ExpiresAt <= clock.GetUtcNow())
+        if (flowLog.HasExpired(flow))
         {
             return Fail(FlowErrors.State, "This sign-in took too long and expired. Start again from the application.");
         }

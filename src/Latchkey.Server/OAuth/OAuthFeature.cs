@@ -10,6 +10,7 @@ public static class OAuthFeature
         builder.Services.AddSingleton<OAuthSessionStore>();
         builder.Services.AddSingleton<FlowPreparation>();
         builder.Services.AddSingleton<FlowReporter>();
+        builder.Services.AddSingleton<FlowLog>();
         builder.Services.AddSingleton<TokenEndpoint>();
         builder.Services.AddSingleton<OAuth2Flow>();
         builder.Services.AddSingleton<OAuth1Flow>();

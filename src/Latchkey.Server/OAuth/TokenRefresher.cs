@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Latchkey.Server.Connections;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.Logs;
 using Latchkey.Server.Providers;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
@@ -19,6 +20,7 @@ public sealed class TokenRefresher(
     ConnectionWriter writer,
     IRefreshLock locks,
     SecretCodec codec,
+    AuthLogWriter authLog,
     TimeProvider clock)
 {
     public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(12);
@@ -41,10 +43,20 @@ public sealed class TokenRefresher(
             return new CredentialRead(current, credentials);
         }
 
+        var startedAt = clock.GetUtcNow();
         var result = await refresh.ObtainAsync(current, credentials, cancellationToken);
+        var steps = new List<AuthLogStep>
+        {
+            new("refresh due", startedAt, force ? "forced by the caller" : "the token expires within its margin"),
+            new("token endpoint", clock.GetUtcNow(), result.Failed ? "refused" : "new credentials issued"),
+        };
+        void Record(bool success, string? message) => authLog.Record(new AuthLogEntry(current.EnvironmentId, "refresh", current.IntegrationKey,
+            current.ConnectionId, success, success ? null : ErrorCodes.RefreshTokenExternalError, message, steps, startedAt, clock.GetUtcNow() - startedAt));
         if (result.Failed)
         {
-            await writer.RecordRefreshFailureAsync(current, ErrorCodes.RefreshTokenExternalError, cancellationToken);
+            // The failure is recorded before the log entry: the log writer then points last_refresh_error at its entry.
+            await writer.RecordRefreshFailureAsync(current, ErrorCodes.RefreshTokenExternalError, result.Error.Message ?? "", cancellationToken);
+            Record(false, result.Error.Message);
             return new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.InvalidCredentials, result.Error.Message)
             {
                 Payload = new { type = ErrorCodes.RefreshTokenExternalError, connection_id = current.ConnectionId },
@@ -53,6 +65,7 @@ public sealed class TokenRefresher(
 
         var (fresh, expiresAt, config) = result.Value;
         await writer.SaveRefreshedAsync(current, fresh, expiresAt, config, cancellationToken);
+        Record(true, null);
         var saved = await store.GetLiveAsync(current.Id, cancellationToken);
         return new CredentialRead(saved ?? current, fresh);
     }

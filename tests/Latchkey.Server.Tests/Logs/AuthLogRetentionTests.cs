@@ -34,7 +34,7 @@ public sealed class AuthLogRetentionTests
         var connectionId = await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
         var environmentId = (await app.Services.GetRequiredService<Latchkey.Server.Environments.EnvironmentStore>().FindBySecretKeyAsync(app.SecretKey, Server.Cancellation))!.Id;
         var stored = (await app.Services.GetRequiredService<ConnectionStore>().FindAsync(environmentId, "fake-apikey", connectionId, Server.Cancellation))!;
-        await app.Services.GetRequiredService<ConnectionWriter>().RecordRefreshFailureAsync(stored, "refresh_token_external_error", Server.Cancellation);
+        await app.Services.GetRequiredService<ConnectionWriter>().RecordRefreshFailureAsync(stored, "refresh_token_external_error", "refused in a test", Server.Cancellation);
 
         app.Services.GetRequiredService<AuthLogWriter>().Record(new AuthLogEntry(environmentId, "refresh", "fake-apikey", connectionId, false,
             "refresh_token_external_error", "The provider refused the refresh token.", [new AuthLogStep("token request", DateTimeOffset.UtcNow, "HTTP 400")],

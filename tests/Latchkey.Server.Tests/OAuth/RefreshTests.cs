@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Latchkey.Server.Tests.OAuth;
@@ -117,6 +118,34 @@ public sealed class RefreshTests
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
         Assert.NotEqual(original, (await recovered.JsonAsync())["credentials"]!["access_token"]!.GetValue<string>());
         Assert.Equal(2, app.Fake.RefreshCalls);
+    }
+
+    [Fact]
+    public async Task RefusedRefresh_SendsTheRefreshWebhook_AndIsInTheAuthLog()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (app, connectionId) = await ConnectedAsync(clock);
+        await using var _ = app;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await app.Backend.PatchAsJsonAsync("/environment", new { webhook = new { primary_url = receiver.Url, on_auth_refresh_error = true } }, Server.Cancellation);
+        app.Fake.FailRefresh = true;
+        clock.Advance(TimeSpan.FromHours(2));
+
+        await ReadAsync(app, connectionId);
+        string? delivered = null;
+        JsonNode? entry = null;
+        for (var i = 0; i < 200 && (entry is null || delivered is null); i++)
+        {
+            delivered = receiver.Accepted.Select(r => r.Body).FirstOrDefault(body => body.Contains("\"operation\":\"refresh\"", StringComparison.Ordinal));
+            var logs = await (await app.Backend.GetAsync($"/logs?connection_id={connectionId}&outcome=failure", Server.Cancellation)).JsonAsync();
+            entry = logs["data"]?.AsArray().FirstOrDefault(e => e?["kind"]?.GetValue<string>() == "refresh");
+            await Task.Delay(100, Server.Cancellation);
+        }
+
+        Assert.NotNull(delivered);
+        Assert.Contains("\"success\":false", delivered, StringComparison.Ordinal);
+        Assert.Contains("refresh_token_external_error", delivered, StringComparison.Ordinal);
+        Assert.NotNull(entry);
     }
 
     [Fact]
