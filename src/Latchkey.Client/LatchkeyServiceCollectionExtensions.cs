@@ -35,7 +35,8 @@ public static class LatchkeyServiceCollectionExtensions
             new LatchkeyClient(http, provider.GetRequiredService<IOptions<LatchkeyClientOptions>>().Value));
         builder.AddStandardResilienceHandler(options =>
         {
-            options.Retry.DisableForUnsafeHttpMethods();
+            // Not DisableForUnsafeHttpMethods(): that also stops DELETE, which is idempotent and safe to repeat.
+            options.Retry.DisableFor(HttpMethod.Post, HttpMethod.Patch, HttpMethod.Put, HttpMethod.Connect);
             configureResilience?.Invoke(options);
         });
         return builder;
