@@ -5,8 +5,10 @@ using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.OAuth;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Realtime;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
 
@@ -39,8 +41,11 @@ public static class LatchkeyServer
         builder.AddConnectSessions();
         builder.AddConnections();
         builder.AddCredentialEntry();
+        builder.AddOAuth();
+        builder.AddRealtime();
 
         var app = builder.Build();
+        app.UseRealtime();
         app.UseHosting();
         app.MapHealth();
         app.MapProviders();
@@ -48,6 +53,7 @@ public static class LatchkeyServer
         app.MapConnectSessions();
         app.MapConnections();
         app.MapCredentialEntry();
+        app.MapOAuth();
         return app;
     }
 }

@@ -80,6 +80,15 @@ public static class FakeCatalog
             verification:
               endpoints: [/api/me]
 
+        fake-oauth1:
+          display_name: Fake OAuth 1
+          docs: https://docs.example.test/oauth1
+          auth_mode: OAUTH1
+          request_url: {{fakeBaseUrl}}/oauth1/request_token
+          authorization_url: {{fakeBaseUrl}}/oauth1/authorize
+          token_url: {{fakeBaseUrl}}/oauth1/access_token
+          signature_method: HMAC-SHA1
+
         fake-oauth2-cc:
           display_name: Fake Client Credentials
           docs: https://docs.example.test/cc

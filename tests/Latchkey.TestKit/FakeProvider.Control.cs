@@ -9,6 +9,7 @@ public sealed partial class FakeProvider
     public sealed record ControlRequest(
         bool? Reset = null,
         bool? DenyConsent = null,
+        bool? ManualConsent = null,
         bool? FailRefresh = null,
         int? ExpiresInSeconds = null,
         string? IssuerToReturn = null,
@@ -20,6 +21,7 @@ public sealed partial class FakeProvider
         authorizeCalls = AuthorizeCalls,
         codeExchanges = CodeExchanges,
         refreshCalls = RefreshCalls,
+        oauth1Exchanges = OAuth1Exchanges,
         clientCredentialsCalls = ClientCredentialsCalls,
         denyConsent = DenyConsent,
         failRefresh = FailRefresh,
@@ -35,6 +37,7 @@ public sealed partial class FakeProvider
             {
                 ResetCounters();
                 DenyConsent = false;
+                ManualConsent = false;
                 FailRefresh = false;
                 IssuerToReturn = null;
                 TokenDelay = TimeSpan.Zero;
@@ -42,6 +45,7 @@ public sealed partial class FakeProvider
             }
 
             DenyConsent = request.DenyConsent ?? DenyConsent;
+            ManualConsent = request.ManualConsent ?? ManualConsent;
             FailRefresh = request.FailRefresh ?? FailRefresh;
             ExpiresInSeconds = request.ExpiresInSeconds ?? ExpiresInSeconds;
             IssuerToReturn = request.IssuerToReturn ?? IssuerToReturn;

@@ -26,6 +26,9 @@ public sealed partial class FakeProvider
     /// <summary>What the next authorize call does.</summary>
     public bool DenyConsent { get; set; }
 
+    /// <summary>When true, authorize shows a page with an Approve link instead of approving at once.</summary>
+    public bool ManualConsent { get; set; }
+
     /// <summary>When set, the authorize redirect carries this <c>iss</c> (RFC 9207).</summary>
     public string? IssuerToReturn { get; set; }
 
@@ -103,7 +106,10 @@ public sealed partial class FakeProvider
             parameters["iss"] = IssuerToReturn;
         }
 
-        return Results.Redirect(QueryHelpers.AddQueryString(redirectUri, parameters));
+        var target = QueryHelpers.AddQueryString(redirectUri, parameters);
+        return ManualConsent
+            ? Results.Content($"<!doctype html><title>Fake consent</title><a id=approve href=\"{System.Net.WebUtility.HtmlEncode(target)}\">Approve</a>", "text/html")
+            : Results.Redirect(target);
     }
 
     private async Task<IResult> TokenAsync(HttpRequest request)

@@ -40,6 +40,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         var fake = new FakeProvider(app);
         fake.MapVerification(app);
         fake.MapOAuth2(app);
+        fake.MapOAuth1(app);
         fake.MapControl(app);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

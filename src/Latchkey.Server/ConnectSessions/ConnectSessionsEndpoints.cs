@@ -7,6 +7,8 @@ using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Authentication;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.Realtime;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.ConnectSessions;
@@ -76,7 +78,7 @@ public static class ConnectSessionsEndpoints
     }
 
     public static async Task<Ok<JsonObject>> GetConnectSessionAsync(
-        Caller caller, ConnectionStore connections, EnvironmentStore environments, CancellationToken cancellationToken)
+        Caller caller, ConnectionStore connections, EnvironmentStore environments, IOptions<RealtimeOptions> realtime, CancellationToken cancellationToken)
     {
         var session = caller.Session!;
         var settings = await environments.GetSettingsAsync(caller.EnvironmentId, cancellationToken);
@@ -113,7 +115,7 @@ public static class ConnectSessionsEndpoints
             data["overrides"] = overrides.DeepClone();
         }
 
-        data["websocketsPath"] = "/";
+        data["websocketsPath"] = realtime.Value.WebSocketsPath;
         return TypedResults.Ok(new JsonObject { ["data"] = data });
     }
 

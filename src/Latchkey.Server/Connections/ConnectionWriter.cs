@@ -143,6 +143,51 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stores refreshed credentials in one statement: a rotated refresh token is saved with its access token or not
+    /// at all. Clears the failure record.
+    /// </summary>
+    public async Task SaveRefreshedAsync(StoredConnection connection, JsonObject credentials, DateTimeOffset? expiresAt, JsonObject? config, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var db = await database.OpenAsync(cancellationToken);
+        await db.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE connections SET credentials_sealed = @sealed, credentials_expires_at = @expiresAt,
+                connection_config = COALESCE(@config, connection_config), last_refresh_success_at = @now, last_refresh_failure_at = NULL,
+                last_refresh_error = NULL, refresh_attempts = 0, refresh_exhausted = 0, updated_at = @now
+            WHERE id = @Id
+            """,
+            new
+            {
+                connection.Id,
+                @sealed = codec.Seal(credentials.ToJsonString(), StoredConnection.CredentialsField(connection.EnvironmentId, connection.Uid)),
+                expiresAt = expiresAt?.ToUnixTimeMilliseconds(),
+                config = config?.ToJsonString(),
+                now,
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records a refused refresh, keeping the credentials: the failure time and type, and a failure count that grows
+    /// at most once per day, so four failing days mark the connection exhausted (spec §5.10).
+    /// </summary>
+    public async Task RecordRefreshFailureAsync(StoredConnection connection, string errorType, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var newDay = connection.LastRefreshFailureAt is not { } last || DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime.Date != now.UtcDateTime.Date;
+        var attempts = connection.RefreshAttempts + (newDay ? 1 : 0);
+        await using var db = await database.OpenAsync(cancellationToken);
+        await db.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE connections SET last_refresh_failure_at = @now, last_refresh_error = @errorType, refresh_attempts = @attempts,
+                refresh_exhausted = @exhausted WHERE id = @Id
+            """,
+            new { connection.Id, now = now.ToUnixTimeMilliseconds(), errorType, attempts, exhausted = attempts >= 4 ? 1 : 0 },
+            cancellationToken: cancellationToken));
+    }
+
     private static async Task<long> UpsertEndUserAsync(
         DbConnection connection, DbTransaction transaction, long environmentId, EndUserProfile endUser, OrganizationProfile? organization, long now, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
+using Latchkey.Server.OAuth;
 using Latchkey.Server.Vault;
 
 namespace Latchkey.Server.Connections;
@@ -10,13 +12,62 @@ public sealed record CredentialRead(StoredConnection Connection, JsonObject Cred
     public override string ToString() => $"CredentialRead {{ {Connection.ConnectionId} [credentials redacted] }}";
 }
 
-/// <summary>Opens a connection's credentials for a read.</summary>
-public sealed class CredentialReader(SecretCodec codec)
+/// <summary>
+/// Opens a connection's credentials for a read, refreshing them first when due (spec §5.10). Refreshes are
+/// single-flight per connection: concurrent readers of one connection share one in-flight refresh, which then takes
+/// the connection's lock, so a hundred simultaneous reads after expiry make one call to the provider.
+/// </summary>
+public sealed class CredentialReader(SecretCodec codec, RefreshCredentials refresh, TokenRefresher refresher, TimeProvider clock)
 {
-    public Task<Outcome<CredentialRead>> ReadAsync(StoredConnection connection, bool forceRefresh, CancellationToken cancellationToken)
+    private readonly ConcurrentDictionary<long, Lazy<Task<Outcome<CredentialRead>>>> _inFlight = new();
+
+    public async Task<Outcome<CredentialRead>> ReadAsync(StoredConnection connection, bool forceRefresh, CancellationToken cancellationToken)
     {
-        _ = forceRefresh;
-        _ = cancellationToken;
-        return Task.FromResult<Outcome<CredentialRead>>(new CredentialRead(connection, connection.OpenCredentials(codec)));
+        var credentials = connection.OpenCredentials(codec);
+        var now = clock.GetUtcNow();
+        if (!RefreshPolicy.IsDue(credentials, refresh.ProviderOf(connection), now, forceRefresh))
+        {
+            return new CredentialRead(connection, credentials);
+        }
+
+        if (!forceRefresh && Guard(connection, now) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var shared = _inFlight.GetOrAdd(connection.Id, id => new Lazy<Task<Outcome<CredentialRead>>>(() => RefreshAndForgetAsync(id, connection, forceRefresh)));
+        return await shared.Value.WaitAsync(cancellationToken);
+    }
+
+    // A connection whose refresh just failed, or failed for days, answers at once instead of hammering the provider.
+    private static ApiError? Guard(StoredConnection connection, DateTimeOffset now)
+    {
+        if (connection.RefreshExhausted)
+        {
+            return Refusal(ErrorCodes.ConnectionRefreshExhausted, "Refreshing this connection has failed for several days; reconnect it or force a refresh.");
+        }
+
+        var failedRecently = connection.LastRefreshFailureAt is { } failedAt && failedAt > (connection.LastRefreshSuccessAt ?? 0) &&
+            now - DateTimeOffset.FromUnixTimeMilliseconds(failedAt) < RefreshPolicy.FailureBackoff;
+        return failedRecently
+            ? Refusal(ErrorCodes.ConnectionRefreshBackoff, "The last refresh of this connection failed moments ago; try again shortly.")
+            : null;
+    }
+
+    private static ApiError Refusal(string type, string message) =>
+        new(StatusCodes.Status424FailedDependency, ErrorCodes.InvalidCredentials, message) { Payload = new { type } };
+
+    // The shared refresh must not die with the first caller's request, so it runs without the request's token
+    // (the token endpoint's own timeout bounds it).
+    private async Task<Outcome<CredentialRead>> RefreshAndForgetAsync(long id, StoredConnection connection, bool force)
+    {
+        try
+        {
+            return await refresher.RefreshAsync(connection, force, CancellationToken.None);
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+        }
     }
 }

@@ -57,6 +57,29 @@ public static class ErrorCodes
     public const string ConnectionRefreshExhausted = "connection_refresh_exhausted";
 }
 
+/// <summary>
+/// The <c>error_type</c> of an OAuth flow's outcome (spec §12.2): sent on the SDK's WebSocket and shown by the result
+/// page, which carries the precise type too (DESIGN decision 13).
+/// </summary>
+public static class FlowErrors
+{
+    public const string MissingHmac = "missing_hmac";
+    public const string InvalidHmac = "invalid_hmac";
+    public const string ProviderConfig = "provider_config_err";
+    public const string UnknownConfigKey = "unknown_config_key";
+    public const string UrlParam = "url_param_err";
+    public const string GrantType = "grant_type_err";
+    public const string AuthMode = "auth_mode_err";
+    public const string Callback = "callback_err";
+    public const string State = "state_err";
+    public const string StateCookie = "state_cookie_err";
+    public const string Token = "token_err";
+    public const string EnvironmentGone = "account_or_environment_retrieval_err";
+    public const string ConnectionValidationFailed = "connection_validation_failed";
+    public const string ResourceCapped = "resource_capped";
+    public const string Unknown = "unknown_err";
+}
+
 /// <summary>Issue codes inside <c>error.errors[]</c>; the same vocabulary as zod, which the reference uses.</summary>
 public static class IssueCodes
 {

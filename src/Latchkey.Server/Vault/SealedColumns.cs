@@ -19,5 +19,6 @@ public static class SealedColumns
         new("integrations", "private_key_sealed", "environment_id"),
         new("integrations", "config_sealed", "environment_id"),
         new("connections", "credentials_sealed", "environment_id"),
+        new("oauth_sessions", "secrets_sealed", "environment_id"),
     ];
 }

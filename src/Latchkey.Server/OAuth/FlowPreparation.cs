@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Latchkey.Server.CredentialEntry;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Hosting.Validation;
+using Latchkey.Server.Providers;
+using Latchkey.Server.Vault;
+
+namespace Latchkey.Server.OAuth;
+
+/// <summary>
+/// Steps 1–10 of spec §5.1 for <c>GET /oauth/connect/:key</c>. Failures come back as <see cref="ApiError"/>s:
+/// those whose code is a <see cref="FlowErrors"/> type go to the WebSocket and the result page; the rest (bad token,
+/// integration not allowed, reconnect target gone, connection_id with a session) are answered as JSON.
+/// </summary>
+public sealed class FlowPreparation(EntryRequest entry, SecretCodec codec, PublicUrls urls)
+{
+    private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1];
+
+    public static bool IsFlowError(ApiError error) => error.Code.EndsWith("_err", StringComparison.Ordinal) || error.Code == FlowErrors.ResourceCapped;
+
+    public async Task<Outcome<PreparedFlow>> PrepareAsync(Caller caller, string integrationKey, IQueryCollection query, CancellationToken cancellationToken)
+    {
+        var prepared = await entry.PrepareAsync(caller, integrationKey, query, mode => OAuthModes.Contains(mode), cancellationToken);
+        if (prepared.Failed)
+        {
+            return ToFlowError(prepared.Error);
+        }
+
+        var context = prepared.Value;
+        var session = caller.Session;
+        var integration = context.Integration;
+        var defaults = session?.DefaultsFor(integrationKey);
+
+        // Client overrides let an end user bring their own OAuth app (spec §5.1 step 9).
+        var overrides = QueryRules.Map(query, "credentials");
+        var clientId = NonEmpty(overrides.GetValueOrDefault("oauth_client_id_override")) ?? integration.ClientId;
+        var clientSecret = NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")) ?? integration.OpenSecrets(codec).ClientSecret;
+        if (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret))
+        {
+            return ApiError.BadRequest(FlowErrors.ProviderConfig, $"Integration '{integrationKey}' has no OAuth client id and secret configured.");
+        }
+
+        // Session defaults win over the request: authorization params replace, user scope comes from them (spec §5.1 step 7).
+        var authorizationParams = defaults?["authorization_params"] is JsonObject fromSession
+            ? fromSession.Where(p => p.Value is JsonValue).ToDictionary(p => p.Key, p => p.Value!.ToString(), StringComparer.Ordinal)
+            : QueryRules.Map(query, "authorization_params");
+        var userScope = session is null ? QueryRules.Last(query, "user_scope") : defaults?.GetString("user_scopes");
+        var scopes = context.ConnectionConfig.GetString("oauth_scopes_override") is { Length: > 0 } scopeOverride
+            ? scopeOverride.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : integration.ScopeList;
+        if (userScope is not null)
+        {
+            context.ConnectionConfig["user_scope"] = userScope;
+        }
+
+        var (tags, endUser, organization) = EntryRequest.Ownership(session);
+        return new PreparedFlow(
+            context,
+            clientId,
+            clientSecret,
+            scopes,
+            authorizationParams,
+            userScope,
+            NonEmpty(QueryRules.Last(query, "ws_client_id")),
+            caller.Environment.CallbackUrl ?? urls.Callback,
+            new FlowSecrets(
+                ClientIdOverride: NonEmpty(overrides.GetValueOrDefault("oauth_client_id_override")),
+                ClientSecretOverride: NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")),
+                RefreshTokenOverride: NonEmpty(overrides.GetValueOrDefault("oauth_refresh_token_override"))),
+            new FlowOwnership(tags, endUser, organization, session?.WebhookUrlOverride));
+    }
+
+    // The credential-entry checks answer with HTTP error codes; the OAuth flow reports some of them as flow errors.
+    private static ApiError ToFlowError(ApiError error) => error.Code switch
+    {
+        ErrorCodes.UnknownProviderConfig => ApiError.BadRequest(FlowErrors.ProviderConfig, error.Message),
+        ErrorCodes.UnknownProviderTemplate => ApiError.BadRequest(FlowErrors.UnknownConfigKey, error.Message),
+        ErrorCodes.InvalidAuthMode => ApiError.BadRequest(FlowErrors.AuthMode, error.Message),
+        ErrorCodes.ResourceCapped => ApiError.BadRequest(FlowErrors.ResourceCapped, error.Message),
+        ErrorCodes.InvalidQueryParams when error.Errors?.Any(e => e.Path.Count > 0 && e.Path[0] == "params") == true =>
+            ApiError.BadRequest(FlowErrors.UrlParam, string.Join("; ", error.Errors!.Select(e => e.Message))),
+        _ => error,
+    };
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

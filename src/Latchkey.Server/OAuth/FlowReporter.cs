@@ -1,0 +1,30 @@
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Realtime;
+
+namespace Latchkey.Server.OAuth;
+
+/// <summary>Ends a flow on both channels (spec §5.6): the SDK's WebSocket, when known, and the result page.</summary>
+public sealed class FlowReporter(IAuthResultBus bus, ILogger<FlowReporter> logger)
+{
+    public async Task<IResult> FailAsync(ApiError error, string? webSocketClientId, string integrationKey, string connectionId, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("OAuth flow for {Integration} failed: {ErrorType}", integrationKey, error.Code);
+        if (webSocketClientId is not null)
+        {
+            await bus.PublishAsync(new AuthOutcome(webSocketClientId, integrationKey, connectionId, Success: false,
+                ErrorType: error.Code, ErrorDescription: error.Message), cancellationToken);
+        }
+
+        return ResultPage.Failure(error.Code, error.Message ?? "The connection could not be made.");
+    }
+
+    public async Task<IResult> SucceedAsync(string? webSocketClientId, string integrationKey, string connectionId, string providerName, CancellationToken cancellationToken)
+    {
+        if (webSocketClientId is not null)
+        {
+            await bus.PublishAsync(new AuthOutcome(webSocketClientId, integrationKey, connectionId, Success: true), cancellationToken);
+        }
+
+        return ResultPage.Success(providerName);
+    }
+}

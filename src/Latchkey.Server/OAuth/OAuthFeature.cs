@@ -1,0 +1,34 @@
+using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Storage;
+
+namespace Latchkey.Server.OAuth;
+
+public static class OAuthFeature
+{
+    public static WebApplicationBuilder AddOAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<OAuthSessionStore>();
+        builder.Services.AddSingleton<FlowPreparation>();
+        builder.Services.AddSingleton<FlowReporter>();
+        builder.Services.AddSingleton<TokenEndpoint>();
+        builder.Services.AddSingleton<OAuth2Flow>();
+        builder.Services.AddSingleton<OAuth1Flow>();
+        builder.Services.AddSingleton<OAuthCompletion>();
+        builder.Services.AddSingleton<CallbackServices>();
+        builder.Services.AddSingleton<ClientCredentialsGrant>();
+        builder.Services.AddSingleton<RefreshCredentials>();
+        builder.Services.AddSingleton<TokenRefresher>();
+        builder.Services.AddSingleton<IRefreshLock, InProcessRefreshLock>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapOAuth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/oauth/connect/{providerConfigKey}", OAuthEndpoints.ConnectAsync)
+            .WithTags("OAuth").RequireCaller(AuthScheme.SessionTokenOrPublicKey);
+        endpoints.MapGet("/oauth/callback", OAuthEndpoints.CallbackAsync).WithTags("OAuth");
+        endpoints.MapPost("/oauth2/auth/{providerConfigKey}", ClientCredentialsEndpoint.ConnectAsync)
+            .WithTags("OAuth").RequireCaller(AuthScheme.SessionTokenOrPublicKey);
+        return endpoints;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Latchkey.Server.Realtime;
+
+public sealed class RealtimeOptions
+{
+    /// <summary><c>LATCHKEY_WEBSOCKETS_PATH</c>: where the SDK opens its WebSocket (default <c>/</c>, exact match).</summary>
+    public string WebSocketsPath { get; set; } = "/";
+}
+
+public static class RealtimeFeature
+{
+    public static WebApplicationBuilder AddRealtime(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RealtimeOptions>()
+            .Configure<IConfiguration>((options, configuration) => options.WebSocketsPath = configuration["LATCHKEY_WEBSOCKETS_PATH"] ?? "/")
+            .Validate(options => options.WebSocketsPath.StartsWith('/'), "LATCHKEY_WEBSOCKETS_PATH must start with '/'.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RealtimeHub>();
+        builder.Services.AddSingleton<IAuthResultBus, InProcessAuthResultBus>();
+        return builder;
+    }
+
+    /// <summary>Accepts WebSocket upgrades on exactly the configured path (query ignored); other requests pass on.</summary>
+    public static WebApplication UseRealtime(this WebApplication app)
+    {
+        var path = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RealtimeOptions>>().Value.WebSocketsPath;
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Use(async (context, next) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest || !string.Equals(context.Request.Path.Value, path, StringComparison.Ordinal))
+            {
+                await next(context);
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await context.RequestServices.GetRequiredService<RealtimeHub>().RunAsync(socket, context.RequestAborted);
+        });
+        return app;
+    }
+}
