@@ -61,7 +61,7 @@ public sealed class IntegrationsAndProvidersTests
         var client = Server.ClientFor(app);
 
         var all = await client.ListProvidersAsync(cancellationToken: Server.Cancellation);
-        var searched = await client.ListProvidersAsync("fake-oauth", Server.Cancellation);
+        var searched = await client.ListProvidersAsync("fake-oauth2", Server.Cancellation);
         var one = await client.GetProviderAsync("fake-apikey", Server.Cancellation);
         var missing = await Assert.ThrowsAsync<LatchkeyApiException>(() => client.GetProviderAsync("no-such-provider", Server.Cancellation));
 
