@@ -5,10 +5,16 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Latchkey.Server.Connections;
+using Latchkey.Server.Vault;
+using Microsoft.Data.Sqlite;
 
 // Loopback load benchmark (bench/README.md): builds and starts the Release server on 127.0.0.1 with a fresh data
 // folder, seeds connections through the import API, then drives GET /health (the ceiling), GET /connections/:id and
 // POST /connect/sessions with wrk, bounded in time, and prints requests/s, p50/p99 and the server's peak memory.
+// The first 1,000 connections go through the import API (POST /connections); beyond that they are written straight
+// into the SQLite file in batches, sealed by the server's own codec with the server's key (the API imports ~250/s
+// on this 2-core machine, which would make 100,000 take minutes).
 // Usage: dotnet run -c Release --project bench/Latchkey.Load [-- --sizes 1000,100000 --duration 10 --threads 2 --connections 32]
 
 var settings = Settings.Parse(args);
@@ -20,6 +26,8 @@ Console.WriteLine($"wrk: {settings.Threads} threads, {settings.Connections} conn
 Run("dotnet", $"build \"{Path.Combine(root, "src/Latchkey.Server")}\" -c Release -nologo -v q -clp:ErrorsOnly", root);
 var dll = Path.Combine(root, "src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll");
 var dataDirectory = Directory.CreateTempSubdirectory("latchkey-load-").FullName;
+var encryptionKey = EncryptionKey.Generate();
+var codec = new SecretCodec(new KeyRing([encryptionKey], "load benchmark"));
 var secretKey = "lk_sk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 var port = FreePort();
 var baseUrl = $"http://127.0.0.1:{port}";
@@ -29,6 +37,7 @@ start.Environment["ASPNETCORE_URLS"] = baseUrl;
 start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 start.Environment["LATCHKEY_DATA_DIR"] = dataDirectory;
 start.Environment["LATCHKEY_SECRET_KEY_DEV"] = secretKey;
+start.Environment["LATCHKEY_ENCRYPTION_KEY"] = encryptionKey.ToBase64();
 start.Environment["Logging__LogLevel__Default"] = "Warning";
 using var server = Process.Start(start)!;
 server.OutputDataReceived += (_, _) => { };
@@ -36,7 +45,7 @@ server.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.
 server.BeginOutputReadLine();
 server.BeginErrorReadLine();
 
-var results = new List<string>();
+const int ApiSeedLimit = 1000;
 try
 {
     using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
@@ -56,9 +65,21 @@ try
     foreach (var size in settings.Sizes)
     {
         var watch = Stopwatch.StartNew();
-        await SeedAsync(http, seeded, size);
-        Console.WriteLine($"\nseeded connections {seeded + 1}..{size} in {watch.Elapsed.TotalSeconds:0.0} s ({(size - seeded) / watch.Elapsed.TotalSeconds:0} /s)");
-        seeded = size;
+        var viaApi = Math.Min(size, ApiSeedLimit);
+        if (seeded < viaApi)
+        {
+            await SeedAsync(http, seeded, viaApi);
+            Console.WriteLine($"\nseeded connections {seeded + 1}..{viaApi} through POST /connections in {watch.Elapsed.TotalSeconds:0.0} s ({(viaApi - seeded) / watch.Elapsed.TotalSeconds:0} /s)");
+            seeded = viaApi;
+        }
+
+        if (seeded < size)
+        {
+            watch.Restart();
+            SeedDirectly(Path.Combine(dataDirectory, "latchkey.db"), codec, seeded, size);
+            Console.WriteLine($"\nseeded connections {seeded + 1}..{size} directly in SQLite in {watch.Elapsed.TotalSeconds:0.0} s");
+            seeded = size;
+        }
 
         // A sanity read: the route must answer 200 with opened credentials before it is measured.
         var probe = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/connections/conn-{size}?provider_config_key=github");
@@ -68,6 +89,12 @@ try
         }
 
         var environment = new Dictionary<string, string> { ["LK_CONNECTIONS"] = size.ToString(CultureInfo.InvariantCulture), ["LK_SECRET_KEY"] = secretKey };
+        // Warm-up (not reported): JIT tiering, connection pools and SQLite's page cache settle before measuring.
+        foreach (var script in new string?[] { null, "get-connection.lua", "create-session.lua" })
+        {
+            Wrk.Run(settings with { Duration = 3 }, script is null ? $"{baseUrl}/health" : $"{baseUrl}/", script is null ? null : Path.Combine(AppContext.BaseDirectory, script), environment, quiet: true);
+        }
+
         var health = Wrk.Run(settings, $"{baseUrl}/health", null, environment);
         var getConnection = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "get-connection.lua"), environment);
         var createSession = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "create-session.lua"), environment);
@@ -80,7 +107,6 @@ try
         {
             var line = $"| {name} | {run.RequestsPerSecond:N0} | {run.RequestsPerSecond / health.RequestsPerSecond:P0} | {run.P50} | {run.P99} | {run.Non2xx} | {run.SocketErrors} |";
             Console.WriteLine(line);
-            results.Add($"{size:N0} {line}");
         }
     }
 
@@ -130,6 +156,62 @@ async Task SeedAsync(HttpClient http, int from, int to)
             await EnsureAsync(response);
         }
     });
+}
+
+// Same row shape as ConnectionWriter writes (credentials sealed with the row's uid as associated data).
+static void SeedDirectly(string databasePath, SecretCodec codec, int from, int to)
+{
+    using var connection = new SqliteConnection($"Data Source={databasePath};Default Timeout=30");
+    connection.Open();
+    long environmentId, integrationId;
+    using (var lookup = connection.CreateCommand())
+    {
+        lookup.CommandText = "SELECT environment_id, id FROM integrations WHERE unique_key = 'github'";
+        using var reader = lookup.ExecuteReader();
+        reader.Read();
+        (environmentId, integrationId) = (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    var expires = DateTimeOffset.UtcNow.AddYears(1);
+    for (var batchStart = from + 1; batchStart <= to; batchStart += 10_000)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO connections (uid, environment_id, integration_id, connection_id, credentials_sealed, credentials_expires_at,
+                connection_config, tags, created_at, updated_at)
+            VALUES ($uid, $environment, $integration, $connectionId, $sealed, $expiresAt, '{}', $tags, $now, $now)
+            """;
+        string[] names = ["$uid", "$environment", "$integration", "$connectionId", "$sealed", "$expiresAt", "$tags", "$now"];
+        var parameters = names.Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name }))
+            .ToArray();
+        for (var i = batchStart; i < batchStart + 10_000 && i <= to; i++)
+        {
+            var uid = Guid.NewGuid().ToString();
+            var accessToken = $"gho_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18))}";
+            var credentials = new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "OAUTH2",
+                ["access_token"] = accessToken,
+                ["refresh_token"] = $"ghr_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(30))}",
+                ["expires_at"] = expires.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                ["raw"] = new System.Text.Json.Nodes.JsonObject { ["access_token"] = accessToken, ["token_type"] = "bearer", ["scope"] = "repo,user", ["expires_in"] = 28800 },
+            }.ToJsonString();
+            parameters[0].Value = uid;
+            parameters[1].Value = environmentId;
+            parameters[2].Value = integrationId;
+            parameters[3].Value = $"conn-{i}";
+            parameters[4].Value = codec.Seal(credentials, StoredConnection.CredentialsField(environmentId, uid));
+            parameters[5].Value = expires.ToUnixTimeMilliseconds();
+            parameters[6].Value = $$"""{"plan":"{{(i % 3 == 0 ? "pro" : "free")}}"}""";
+            parameters[7].Value = now;
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
 }
 
 static async Task EnsureAsync(HttpResponseMessage response)
@@ -205,7 +287,7 @@ internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Conn
 /// <summary>One wrk run, bounded in time, and the figures read from its --latency report.</summary>
 internal sealed record Wrk(double RequestsPerSecond, string P50, string P99, long Non2xx, string SocketErrors)
 {
-    public static Wrk Run(Settings settings, string url, string? script, IReadOnlyDictionary<string, string> environment)
+    public static Wrk Run(Settings settings, string url, string? script, IReadOnlyDictionary<string, string> environment, bool quiet = false)
     {
         var arguments = $"-t{settings.Threads} -c{settings.Connections} -d{settings.Duration}s --timeout 5s --latency {(script is null ? "" : $"-s \"{script}\" ")}{url}";
         var start = new ProcessStartInfo("wrk", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -222,7 +304,11 @@ internal sealed record Wrk(double RequestsPerSecond, string P50, string P99, lon
             throw new InvalidOperationException($"wrk failed: {process.StandardError.ReadToEnd()}");
         }
 
-        Console.WriteLine($"\n$ wrk {arguments}\n{output.TrimEnd()}");
+        if (!quiet)
+        {
+            Console.WriteLine($"\n$ wrk {arguments}\n{output.TrimEnd()}");
+        }
+
         string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline).Groups[1].Value;
         return new Wrk(
             double.Parse(Match(@"^Requests/sec:\s+([\d.]+)"), CultureInfo.InvariantCulture),
