@@ -19,19 +19,7 @@ public static class ConnectSessionsEndpoints
         Caller caller, HttpRequest request, IntegrationStore integrations, ConnectSessionStore sessions, EntryRequest entry,
         PublicUrls urls, CancellationToken cancellationToken)
     {
-        if (QueryRules.RejectUnknown(request.Query) is { } queryError)
-        {
-            return queryError;
-        }
-
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
-        if (body.Failed)
-        {
-            return body.Error;
-        }
-
-        var keys = (await integrations.ListAsync(caller.EnvironmentId, cancellationToken)).Select(i => i.UniqueKey).ToHashSet(StringComparer.Ordinal);
-        var input = ConnectSessionRequests.Read(body.Value, reconnect: false, keys.Contains);
+        var input = await ReadInputAsync(caller, request, reconnect: false, integrations, cancellationToken);
         if (input.Failed)
         {
             return input.Error;
@@ -49,19 +37,7 @@ public static class ConnectSessionsEndpoints
         Caller caller, HttpRequest request, IntegrationStore integrations, ConnectionStore connections, ConnectSessionStore sessions,
         PublicUrls urls, CancellationToken cancellationToken)
     {
-        if (QueryRules.RejectUnknown(request.Query) is { } queryError)
-        {
-            return queryError;
-        }
-
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
-        if (body.Failed)
-        {
-            return body.Error;
-        }
-
-        var keys = (await integrations.ListAsync(caller.EnvironmentId, cancellationToken)).Select(i => i.UniqueKey).ToHashSet(StringComparer.Ordinal);
-        var input = ConnectSessionRequests.Read(body.Value, reconnect: true, keys.Contains);
+        var input = await ReadInputAsync(caller, request, reconnect: true, integrations, cancellationToken);
         if (input.Failed)
         {
             return input.Error;
@@ -123,6 +99,25 @@ public static class ConnectSessionsEndpoints
     {
         await sessions.DeleteAsync(caller.Session!.Id, cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    // No query string; a strict body whose integration keys must exist in the caller's environment (spec §4.3).
+    private static async Task<Outcome<ConnectSessionInput>> ReadInputAsync(
+        Caller caller, HttpRequest request, bool reconnect, IntegrationStore integrations, CancellationToken cancellationToken)
+    {
+        if (QueryRules.RejectUnknown(request.Query) is { } queryError)
+        {
+            return queryError;
+        }
+
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Failed)
+        {
+            return body.Error;
+        }
+
+        var keys = (await integrations.ListAsync(caller.EnvironmentId, cancellationToken)).Select(i => i.UniqueKey).ToHashSet(StringComparer.Ordinal);
+        return ConnectSessionRequests.Read(body.Value, reconnect, keys.Contains);
     }
 
     private static async Task<Results<Created<JsonObject>, ApiError>> CreateAsync(

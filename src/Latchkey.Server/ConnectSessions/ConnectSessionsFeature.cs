@@ -8,6 +8,7 @@ public static class ConnectSessionsFeature
     public static WebApplicationBuilder AddConnectSessions(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ConnectSessionStore>();
+        builder.Services.AddHostedService<ExpiredSessionsCleanup>();
         return builder;
     }
 

@@ -75,8 +75,7 @@ public sealed class ConnectionStore(Database database, TimeProvider clock)
 
         if (filter.IntegrationKeys is { Count: > 0 })
         {
-            sql.Append(" AND i.unique_key IN @integrationKeys");
-            parameters.Add("integrationKeys", filter.IntegrationKeys);
+            sql.Append(" AND ").Append(SqlList.In("i.unique_key", filter.IntegrationKeys, parameters, "integrationKey"));
         }
 
         var index = 0;

@@ -22,26 +22,24 @@ public static class ConnectionView
             CredentialShapes.StripRefreshTokens(config);
         }
 
-        return new JsonObject
-        {
-            ["id"] = connection.Id,
-            ["connection_id"] = connection.ConnectionId,
-            ["provider_config_key"] = connection.IntegrationKey,
-            ["provider"] = connection.Provider,
-            ["errors"] = Errors(connection),
-            ["end_user"] = EndUser(connection),
-            ["tags"] = ParseObject(connection.Tags) ?? [],
-            ["metadata"] = ParseObject(connection.Metadata),
-            ["connection_config"] = config,
-            ["webhook_url_override"] = connection.WebhookUrlOverride,
-            ["created_at"] = Timestamps.Format(connection.CreatedAt),
-            ["updated_at"] = Timestamps.Format(connection.UpdatedAt),
-            ["last_fetched_at"] = Timestamps.Format(lastFetchedAt ?? connection.LastFetchedAt),
-            ["credentials"] = shaped,
-        };
+        var result = Common(connection);
+        result["connection_config"] = config;
+        result["webhook_url_override"] = connection.WebhookUrlOverride;
+        result["created_at"] = Timestamps.Format(connection.CreatedAt);
+        result["updated_at"] = Timestamps.Format(connection.UpdatedAt);
+        result["last_fetched_at"] = Timestamps.Format(lastFetchedAt ?? connection.LastFetchedAt);
+        result["credentials"] = shaped;
+        return result;
     }
 
-    public static JsonObject ListItem(StoredConnection connection) => new()
+    public static JsonObject ListItem(StoredConnection connection)
+    {
+        var result = Common(connection);
+        result["created"] = Timestamps.Format(connection.CreatedAt);
+        return result;
+    }
+
+    private static JsonObject Common(StoredConnection connection) => new()
     {
         ["id"] = connection.Id,
         ["connection_id"] = connection.ConnectionId,
@@ -51,7 +49,6 @@ public static class ConnectionView
         ["end_user"] = EndUser(connection),
         ["tags"] = ParseObject(connection.Tags) ?? [],
         ["metadata"] = ParseObject(connection.Metadata),
-        ["created"] = Timestamps.Format(connection.CreatedAt),
     };
 
     /// <summary>Credential-less modes answer <c>{}</c>; the rest are stored in their wire shape already.</summary>

@@ -38,9 +38,10 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
             {
                 foreach (var chunk in group.Select(pair => pair.Key).Chunk(500))
                 {
+                    var parameters = new DynamicParameters(new { at = group.Key });
                     await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE connections SET last_fetched_at = @at WHERE id IN @ids",
-                        new { at = group.Key, ids = chunk }, transaction, cancellationToken: cancellationToken));
+                        $"UPDATE connections SET last_fetched_at = @at WHERE {SqlList.In("id", chunk, parameters, "id")}",
+                        parameters, transaction, cancellationToken: cancellationToken));
                 }
             }
 

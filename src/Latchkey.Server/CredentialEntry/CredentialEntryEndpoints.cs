@@ -17,63 +17,34 @@ public static class CredentialEntryEndpoints
     private static readonly StringRule ApiKey = StringRule.Bounded(1, 1024);
     private static readonly StringRule BasicPart = StringRule.Bounded(0, 1024);
 
-    public static async Task<Results<Ok<JsonObject>, ApiError>> SubmitApiKeyAsync(
-        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken)
-    {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
-        if (body.Failed)
-        {
-            return body.Error;
-        }
+    public static Task<Results<Ok<JsonObject>, ApiError>> SubmitApiKeyAsync(
+        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken) =>
+        SubmitAsync(providerConfigKey, AuthModes.ApiKey, ["apiKey"],
+            body => new JsonObject { ["type"] = AuthModes.ApiKey, ["apiKey"] = body.Text("apiKey", ApiKey, required: true) },
+            caller, request, entry, saver, cancellationToken);
 
-        var validator = new Validator();
-        var apiKey = JsonObjectReader.Root(body.Value, validator, ["apiKey"])?.Text("apiKey", ApiKey, required: true);
-        if (validator.HasErrors)
-        {
-            return validator.ToError(ErrorCodes.InvalidBody);
-        }
-
-        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, mode => mode == AuthModes.ApiKey, cancellationToken);
-        if (context.Failed)
-        {
-            return context.Error;
-        }
-
-        var credentials = new JsonObject { ["type"] = AuthModes.ApiKey, ["apiKey"] = apiKey };
-        return await saver.VerifyAndSaveAsync(context.Value, credentials, cancellationToken);
-    }
-
-    public static async Task<Results<Ok<JsonObject>, ApiError>> SubmitBasicAsync(
-        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken)
-    {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
-        if (body.Failed)
-        {
-            return body.Error;
-        }
-
-        var validator = new Validator();
-        var root = JsonObjectReader.Root(body.Value, validator, ["username", "password"]);
-        var username = root?.Text("username", BasicPart, required: true);
-        var password = root?.Text("password", BasicPart, required: true);
-        if (validator.HasErrors)
-        {
-            return validator.ToError(ErrorCodes.InvalidBody);
-        }
-
-        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, mode => mode == AuthModes.Basic, cancellationToken);
-        if (context.Failed)
-        {
-            return context.Error;
-        }
-
-        var credentials = new JsonObject { ["type"] = AuthModes.Basic, ["username"] = username, ["password"] = password };
-        return await saver.VerifyAndSaveAsync(context.Value, credentials, cancellationToken);
-    }
+    /// <summary>Both keys are required and may be empty strings (spec §4.4).</summary>
+    public static Task<Results<Ok<JsonObject>, ApiError>> SubmitBasicAsync(
+        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken) =>
+        SubmitAsync(providerConfigKey, AuthModes.Basic, ["username", "password"],
+            body => new JsonObject
+            {
+                ["type"] = AuthModes.Basic,
+                ["username"] = body.Text("username", BasicPart, required: true),
+                ["password"] = body.Text("password", BasicPart, required: true),
+            },
+            caller, request, entry, saver, cancellationToken);
 
     /// <summary><c>POST /auth/unauthenticated/:key</c> for <c>NONE</c> providers: the body must be empty.</summary>
-    public static async Task<Results<Ok<JsonObject>, ApiError>> CreateUnauthenticatedAsync(
-        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken)
+    public static Task<Results<Ok<JsonObject>, ApiError>> CreateUnauthenticatedAsync(
+        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken) =>
+        SubmitAsync(providerConfigKey, AuthModes.None, [], _ => new JsonObject { ["type"] = AuthModes.None },
+            caller, request, entry, saver, cancellationToken);
+
+    // Body first, then the checks every entry point shares, then verification and save (spec §4.4 order).
+    private static async Task<Results<Ok<JsonObject>, ApiError>> SubmitAsync(
+        string providerConfigKey, string mode, string[] bodyKeys, Func<JsonObjectReader, JsonObject> readCredentials, Caller caller,
+        HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
         if (body.Failed)
@@ -82,18 +53,13 @@ public static class CredentialEntryEndpoints
         }
 
         var validator = new Validator();
-        JsonObjectReader.Root(body.Value, validator, []);
-        if (validator.HasErrors)
+        var credentials = JsonObjectReader.Root(body.Value, validator, bodyKeys) is { } reader ? readCredentials(reader) : null;
+        if (validator.HasErrors || credentials is null)
         {
             return validator.ToError(ErrorCodes.InvalidBody);
         }
 
-        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, mode => mode == AuthModes.None, cancellationToken);
-        if (context.Failed)
-        {
-            return context.Error;
-        }
-
-        return await saver.VerifyAndSaveAsync(context.Value, new JsonObject { ["type"] = AuthModes.None }, cancellationToken);
+        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, candidate => candidate == mode, cancellationToken);
+        return context.Failed ? context.Error : await saver.VerifyAndSaveAsync(context.Value, credentials, cancellationToken);
     }
 }

@@ -72,15 +72,12 @@ public static class OAuthEndpoints
 
         var flow = consumed.Flow;
         context.Response.Cookies.Delete(OAuthSessionStore.CookieName(state), new CookieOptions { Path = "/" });
-        var outcome = await services.CompleteAsync(consumed, context.Request.Cookies[OAuthSessionStore.CookieName(state)], query, cancellationToken);
+        var (outcome, integrationKey) = await services.CompleteAsync(consumed, context.Request.Cookies[OAuthSessionStore.CookieName(state)], query, cancellationToken);
         return outcome.Failed
-            ? await reporter.FailAsync(outcome.Error, flow.WebSocketClientId, outcome.Error.Payload as string ?? "", flow.ConnectionId, cancellationToken)
-            : await reporter.SucceedAsync(flow.WebSocketClientId, outcome.Value.IntegrationKey, flow.ConnectionId, outcome.Value.ProviderName, cancellationToken);
+            ? await reporter.FailAsync(outcome.Error, flow.WebSocketClientId, integrationKey, flow.ConnectionId, cancellationToken)
+            : await reporter.SucceedAsync(flow.WebSocketClientId, integrationKey, flow.ConnectionId, outcome.Value, cancellationToken);
     }
 }
-
-/// <summary>What a completed callback saved.</summary>
-public sealed record CallbackResult(string IntegrationKey, string ProviderName);
 
 /// <summary>The checks and work of a callback after its state was consumed (spec §5.4 steps 2–10).</summary>
 public sealed class CallbackServices(
@@ -91,12 +88,19 @@ public sealed class CallbackServices(
     OAuthCompletion completion,
     TimeProvider clock)
 {
-    public async Task<Outcome<CallbackResult>> CompleteAsync(ConsumedFlow consumed, string? bindingCookie, IQueryCollection query, CancellationToken cancellationToken)
+    /// <summary>The provider's display name on success, the failure otherwise; and the integration key either way.</summary>
+    public async Task<(Outcome<string> Outcome, string IntegrationKey)> CompleteAsync(
+        ConsumedFlow consumed, string? bindingCookie, IQueryCollection query, CancellationToken cancellationToken)
+    {
+        var integration = await integrations.GetAsync(consumed.Flow.IntegrationId, cancellationToken);
+        return (await CheckAndCompleteAsync(consumed, integration, bindingCookie, query, cancellationToken), integration?.UniqueKey ?? "");
+    }
+
+    private async Task<Outcome<string>> CheckAndCompleteAsync(
+        ConsumedFlow consumed, Integration? integration, string? bindingCookie, IQueryCollection query, CancellationToken cancellationToken)
     {
         var flow = consumed.Flow;
-        var integration = await integrations.GetAsync(flow.IntegrationId, cancellationToken);
-        var key = integration?.UniqueKey ?? "";
-        ApiError Fail(string type, string message) => new(StatusCodes.Status400BadRequest, type, message) { Payload = key };
+        static ApiError Fail(string type, string message) => ApiError.BadRequest(type, message);
 
         if (flow.ExpiresAt <= clock.GetUtcNow())
         {
@@ -126,7 +130,7 @@ public sealed class CallbackServices(
         }
 
         var saved = await completion.CompleteAsync(flow, integration, provider, query, cancellationToken);
-        return saved.Failed ? Fail(saved.Error.Code, saved.Error.Message ?? "") : new CallbackResult(key, provider.DisplayName);
+        return saved.Failed ? saved.Error : provider.DisplayName;
     }
 
     private static bool IssuerMatches(Provider provider, string issuer)

@@ -19,6 +19,7 @@ public static class OAuthFeature
         builder.Services.AddSingleton<RefreshCredentials>();
         builder.Services.AddSingleton<TokenRefresher>();
         builder.Services.AddSingleton<IRefreshLock, InProcessRefreshLock>();
+        builder.Services.AddHostedService<AbandonedFlowsCleanup>();
         return builder;
     }
 

@@ -33,7 +33,9 @@ public sealed class TokenRefresher(
         }
 
         var credentials = current.OpenCredentials(codec);
-        var refreshedMeanwhile = current.UpdatedAt != seen.UpdatedAt;
+        // Every save seals with a fresh nonce, so a different sealed value means new credentials (a metadata or tag
+        // change does not count, unlike a change of updated_at).
+        var refreshedMeanwhile = current.CredentialsSealed != seen.CredentialsSealed;
         if (refreshedMeanwhile || !RefreshPolicy.IsDue(credentials, refresh.ProviderOf(current), clock.GetUtcNow(), force))
         {
             return new CredentialRead(current, credentials);

@@ -28,8 +28,9 @@ public sealed class KeyRing
 
     /// <summary>Parses <c>LATCHKEY_ENCRYPTION_KEY</c>: base64 keys separated by commas or new lines, newest first.</summary>
     public static IReadOnlyList<EncryptionKey> ParseList(string text) =>
-        text.Split([',', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => !line.StartsWith('#'))
+        text.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !line.StartsWith('#')) // comments first: they may contain commas
+            .SelectMany(line => line.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(EncryptionKey.Parse)
             .ToArray();
 }

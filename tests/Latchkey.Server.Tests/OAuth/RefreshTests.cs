@@ -43,6 +43,22 @@ public sealed class RefreshTests
     }
 
     [Fact]
+    public async Task MetadataChangedBeforeExpiry_DoesNotHideADueRefresh()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (app, connectionId) = await ConnectedAsync(clock);
+        await using var _ = app;
+        var original = await AccessTokenAsync(app, connectionId);
+        clock.Advance(TimeSpan.FromHours(2));
+
+        await app.Backend.PatchAsJsonAsync("/connections/metadata", new { connection_id = connectionId, provider_config_key = "fake-oauth2", metadata = new { x = 1 } }, Server.Cancellation);
+        var refreshed = await AccessTokenAsync(app, connectionId);
+
+        Assert.NotEqual(original, refreshed);
+        Assert.Equal(1, app.Fake.RefreshCalls);
+    }
+
+    [Fact]
     public async Task FreshToken_IsNotRefreshed_UnlessForced()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -101,6 +101,26 @@ public sealed class VaultAtRestTests
     }
 
     [Fact]
+    public async Task Restart_WithTheGeneratedKeyFile_OpensEverythingSavedBefore()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("latchkey-restart-").FullName;
+        string connectionId;
+        string secretKey;
+        await using (var first = await Server.StartAsync(dataDirectory: dataDirectory))
+        {
+            await first.CreateIntegrationAsync("fake-apikey");
+            connectionId = await first.ConnectApiKeyAsync("fake-apikey", await first.CreateSessionTokenAsync());
+            secretKey = first.SecretKey;
+        }
+
+        await using var second = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_SECRET_KEY_DEV"] = secretKey }, dataDirectory: dataDirectory);
+        var read = await second.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-apikey", Server.Cancellation);
+
+        Assert.Equal(FakeProvider.GoodApiKey, (await read.JsonAsync())["credentials"]!["apiKey"]!.GetValue<string>());
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task GeneratedKeyFile_IsOwnerOnly()
     {

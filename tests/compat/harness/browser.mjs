@@ -11,13 +11,17 @@ const chromiumFlags = [
   '--disable-component-update', '--disable-sync',
 ];
 
-/** Launches Chromium with a fresh profile folder (DESIGN.md "Browser tests"). */
-export async function launchBrowser() {
+/**
+ * Launches Chromium with a fresh profile folder (DESIGN.md "Browser tests"). `popupBlocker: true` keeps Chromium's
+ * own popup blocker on (Playwright turns it off by default), for tests of what a blocked popup does.
+ */
+export async function launchBrowser({ popupBlocker = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'latchkey-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: chromiumFlags,
+    ...(popupBlocker ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
   });
   return {
     context,

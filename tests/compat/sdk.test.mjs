@@ -1,0 +1,167 @@
+// Every browser scenario of the SDK, run twice: with our @latchkey/frontend script build and with the official
+// @nangohq/frontend, against the real server — so code written for one works with the other.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, servePages } from './harness/browser.mjs';
+import { latchkeyFrontendScript, officialFrontendScript } from './harness/bundles.mjs';
+import { startFakeWorld, startServer } from './harness/processes.mjs';
+
+const GOOD_KEY = 'fake_good_key_7f3a9c';
+const OAUTH_APP = { type: 'OAUTH2', client_id: 'fake-client-id', client_secret: 'fake-client-secret-91d2', scopes: 'read' };
+
+// A stand-in Connect UI on its own origin: says ready, and on receiving the token reports a connection whose id
+// proves which token arrived; a close button posts close.
+const STUB_UI = `<!doctype html><html><body><button id="close">Close</button><script>
+  window.addEventListener('message', (event) => {
+    if (event.source !== window.parent || !event.data || event.data.type !== 'session_token') return;
+    window.parent.postMessage({ type: 'connect', payload: { providerConfigKey: 'stub', connectionId: 'got-' + event.data.sessionToken.slice(-8) } }, '*');
+  });
+  document.getElementById('close').onclick = () => window.parent.postMessage({ type: 'close' }, '*');
+  window.parent.postMessage({ type: 'ready' }, '*');
+</script></body></html>`;
+
+let fake;
+let server;
+let browser;
+let blockingBrowser;
+let pages;
+let stubUi;
+
+before(async () => {
+  fake = await startFakeWorld();
+  server = await startServer({ providersFile: fake.providersFile });
+  for (const body of [
+    { provider: 'fake-apikey', unique_key: 'sdk-apikey' },
+    { provider: 'fake-basic', unique_key: 'sdk-basic' },
+    { provider: 'fake-oauth2', unique_key: 'sdk-oauth', credentials: OAUTH_APP },
+  ]) {
+    const created = await server.api('POST', '/integrations', body);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+  }
+  const shell = (script) => `<!doctype html><html><body><button id="go">Go</button><script src="${script}"></script></body></html>`;
+  // Calls auth() from the page's own load script: no user activation, so a real popup blocker refuses the popup.
+  const onLoad = (script, create) => `<!doctype html><html><body><script src="${script}"></script><script>
+    const query = new URLSearchParams(location.search);
+    const options = { host: query.get('host'), connectSessionToken: query.get('token') };
+    window.outcome = (${create}).auth(query.get('key')).then((ok) => ({ ok }), (error) => ({ type: error.type }));
+  </script></body></html>`;
+  pages = await servePages({
+    '/latchkey.html': shell('/latchkey.js'),
+    '/official.html': shell('/official.js'),
+    '/latchkey-onload.html': onLoad('/latchkey.js', 'new window.Nango(options)'),
+    '/official-onload.html': onLoad('/official.js', 'new window.NangoOfficial.default(options)'),
+    '/latchkey.js': latchkeyFrontendScript(),
+    '/official.js': await officialFrontendScript(),
+  });
+  stubUi = await servePages({ '/ui/': STUB_UI });
+  browser = await launchBrowser();
+  blockingBrowser = await launchBrowser({ popupBlocker: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await blockingBrowser?.close();
+  await pages?.close();
+  await stubUi?.close();
+  await server?.stop();
+  await fake?.stop();
+});
+
+const sdks = [
+  { name: '@latchkey/frontend (script tag)', page: '/latchkey.html', onLoad: '/latchkey-onload.html', create: 'new window.Nango(options)' },
+  { name: '@nangohq/frontend (official)', page: '/official.html', onLoad: '/official-onload.html', create: 'new window.NangoOfficial.default(options)' },
+];
+
+for (const sdk of sdks) {
+  describe(sdk.name, () => {
+    /** Runs `body(nango)` (a function source) on a click in a fresh page; resolves with { ok } or the AuthError's type. */
+    async function run(token, body, { context = browser.context, click = true, onPopup } = {}) {
+      const page = await context.newPage();
+      try {
+        await page.goto(pages.origin + sdk.page);
+        await page.evaluate(({ host, token, create, body, click }) => {
+          const start = () => {
+            const options = { host, connectSessionToken: token };
+            const nango = eval(create);
+            return Promise.resolve().then(() => eval(`(${body})`)(nango))
+              .then((ok) => ({ ok }), (error) => ({ type: error.type, message: error.message }));
+          };
+          window.outcome = click
+            ? new Promise((resolve) => document.getElementById('go').addEventListener('click', () => start().then(resolve), { once: true }))
+            : start();
+        }, { host: server.url, token, create: sdk.create, body, click });
+        if (click) {
+          const popup = onPopup ? page.waitForEvent('popup') : null;
+          await page.click('#go');
+          if (onPopup) await onPopup(await popup);
+        }
+        return await page.evaluate(() => window.outcome);
+      } finally {
+        await page.close();
+      }
+    }
+
+    test('auth() with an API key resolves, a bad key rejects with connection_test_failed', async () => {
+      const token = await server.createSession();
+      const good = await run(token, `(n) => n.auth('sdk-apikey', { credentials: { apiKey: '${GOOD_KEY}' } })`);
+      const bad = await run(token, `(n) => n.auth('sdk-apikey', { credentials: { apiKey: 'nope' } })`);
+      assert.equal(good.ok?.providerConfigKey, 'sdk-apikey', JSON.stringify(good));
+      assert.equal(bad.type, 'connection_test_failed');
+    });
+
+    test('auth() with basic credentials resolves', async () => {
+      const token = await server.createSession();
+      const result = await run(token, `(n) => n.auth('sdk-basic', { credentials: { username: 'ada', password: 'correct horse battery staple' } })`);
+      assert.equal(result.ok?.providerConfigKey, 'sdk-basic', JSON.stringify(result));
+    });
+
+    test('auth() for the fake OAuth 2 provider resolves, and reconnect() re-authorizes the same connection', async () => {
+      const first = await run(await server.createSession(), `(n) => n.auth('sdk-oauth')`);
+      assert.match(first.ok?.connectionId ?? '', /^[0-9a-f-]{36}$/, JSON.stringify(first));
+      const reconnect = await server.api('POST', '/connect/sessions/reconnect', { connection_id: first.ok.connectionId, integration_id: 'sdk-oauth' });
+      const again = await run(reconnect.body.data.token, `(n) => n.reconnect('sdk-oauth')`);
+      assert.equal(again.ok?.connectionId, first.ok.connectionId, JSON.stringify(again));
+    });
+
+    test('a popup blocked by the browser rejects with blocked_by_browser', async () => {
+      const token = await server.createSession();
+      const page = await blockingBrowser.context.newPage();
+      try {
+        await page.goto(`${pages.origin}${sdk.onLoad}?host=${encodeURIComponent(server.url)}&token=${token}&key=sdk-oauth`);
+        const result = await page.evaluate(() => window.outcome);
+        assert.equal(result.type, 'blocked_by_browser', JSON.stringify(result));
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('without a token, auth() throws missing_auth_token synchronously', async () => {
+      const result = await run(null, `(n) => { try { n.auth('sdk-apikey'); return 'no throw'; } catch (e) { return 'sync:' + e.type; } }`, { click: false });
+      assert.equal(result.ok, 'sync:missing_auth_token');
+    });
+
+    test('openConnectUI: ready, then the token is sent, then events reach onEvent; close removes the iframe', async () => {
+      const token = await server.createSession();
+      const page = await browser.context.newPage();
+      try {
+        await page.goto(pages.origin + sdk.page);
+        const events = await page.evaluate(async ({ host, token, create, baseURL }) => {
+          const options = { host, connectSessionToken: token };
+          const nango = eval(create);
+          const seen = [];
+          await new Promise((resolve) => {
+            nango.openConnectUI({ baseURL, apiURL: host, onEvent: (event) => { seen.push(event); if (event.type === 'connect') resolve(); } });
+          });
+          return seen.map((e) => ({ type: e.type, payload: e.payload }));
+        }, { host: server.url, token, create: sdk.create, baseURL: `${stubUi.origin}/ui/` });
+        assert.deepEqual(events.map((e) => e.type), ['ready', 'connect']);
+        assert.equal(events[1].payload.connectionId, 'got-' + token.slice(-8));
+        const frame = page.frameLocator('#connect-ui');
+        await frame.locator('#close').click();
+        await page.waitForFunction(() => !document.getElementById('connect-ui'));
+      } finally {
+        await page.close();
+      }
+    });
+  });
+}
