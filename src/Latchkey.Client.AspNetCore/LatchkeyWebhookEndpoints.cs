@@ -55,6 +55,12 @@ public static class LatchkeyWebhookEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(handler);
+        // Without the registration AuthWebhook would bind from the body, unverified: refuse to map instead.
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(AuthWebhook)) != true)
+        {
+            throw new InvalidOperationException("Call services.AddLatchkeyWebhooks(...) before MapLatchkeyWebhook.");
+        }
+
         var inner = RequestDelegateFactory.Create(handler, new RequestDelegateFactoryOptions { ServiceProvider = endpoints.ServiceProvider }).RequestDelegate;
         return endpoints.MapPost(pattern, context => HandleAsync(context, inner));
     }

@@ -67,6 +67,17 @@ public sealed class WebhookEndpointTests
         Assert.Equal(2, receiver.Received.Count);
     }
 
+    [Fact]
+    public async Task MappingWithoutTheRegistration_IsRefused_SoAHookIsNeverBoundUnverified()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapLatchkeyWebhook("/webhooks/latchkey", (AuthWebhook hook) => Results.Ok()));
+
+        Assert.Contains("AddLatchkeyWebhooks", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A minimal-API app on loopback with one webhook route, recording what its handler receives.</summary>
     private sealed class Receiver : IAsyncDisposable
     {
