@@ -1,6 +1,7 @@
 using Latchkey.Server;
 using Latchkey.Server.Connections;
 using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.ConnectUi;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
@@ -28,7 +29,7 @@ public static class LatchkeyServer
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, WebRootPath = ConnectUiFeature.WebRootPath() });
         configure?.Invoke(builder);
 
         builder.AddHosting();
@@ -43,6 +44,7 @@ public static class LatchkeyServer
         builder.AddCredentialEntry();
         builder.AddOAuth();
         builder.AddRealtime();
+        builder.AddConnectUi();
 
         var app = builder.Build();
         app.UseRealtime();
@@ -54,6 +56,7 @@ public static class LatchkeyServer
         app.MapConnections();
         app.MapCredentialEntry();
         app.MapOAuth();
+        app.MapConnectUi();
         return app;
     }
 }

@@ -1,0 +1,31 @@
+import type { Integration, Provider, Session } from './types';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** The three reads of spec §3.5: bearer token, success only on 200 without an `error` key. */
+export function createApi(apiURL: string, token: string) {
+  async function get<T>(path: string): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(apiURL + path, { headers: { authorization: `Bearer ${token}` } });
+    } catch (error) {
+      throw new ApiError(0, 'network_error', String(error));
+    }
+    const body = (await response.json().catch(() => null)) as { data?: T; error?: { code?: string; message?: string } } | null;
+    if (response.status !== 200 || !body || body.error) {
+      throw new ApiError(response.status, body?.error?.code ?? 'unknown_error', body?.error?.message ?? `HTTP ${response.status}`);
+    }
+    return body.data as T;
+  }
+  return {
+    session: () => get<Session>('/connect/session'),
+    integrations: () => get<Integration[]>('/integrations'),
+    provider: (name: string) => get<Provider>(`/providers/${encodeURIComponent(name)}`),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

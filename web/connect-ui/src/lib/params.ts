@@ -1,0 +1,44 @@
+// What the page's URL says (spec §3.3). The API defaults to the UI's own origin (DESIGN decision 9).
+export interface PageParams {
+  apiURL: string;
+  apiOrigin: string;
+  sessionToken: string | null;
+  lang: string | null;
+  theme: 'light' | 'dark' | 'system' | null;
+  detectClosedAuthWindow: boolean;
+  preview: boolean;
+  standalone: boolean;
+}
+
+export function readParams(location: { search: string; origin: string }, standalone: boolean): PageParams {
+  const query = new URLSearchParams(location.search);
+  let apiURL = (query.get('apiURL') ?? '').trim().replace(/\/+$/, '');
+  let apiOrigin: string;
+  try {
+    const url = new URL(apiURL || location.origin);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    apiOrigin = url.origin;
+    apiURL = apiURL || location.origin;
+  } catch {
+    apiURL = location.origin;
+    apiOrigin = location.origin;
+  }
+  const theme = query.get('theme');
+  return {
+    apiURL,
+    apiOrigin,
+    sessionToken: query.get('session_token'),
+    lang: query.get('lang'),
+    theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : null,
+    detectClosedAuthWindow: query.get('detectClosedAuthWindow') === 'true',
+    preview: query.get('preview') === 'true',
+    standalone,
+  };
+}
+
+/** Spec §3.8 with the SDK author's fix: path of apiURL (no trailing slash) + the session's websocketsPath. */
+export function websocketsPathFor(apiURL: string, sessionPath: string | undefined): string {
+  const base = new URL(apiURL).pathname.replace(/\/+$/, '');
+  const path = sessionPath || '/';
+  return base + (path.startsWith('/') ? path : `/${path}`);
+}
