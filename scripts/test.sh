@@ -17,11 +17,13 @@ npm_install() {
   fi
 }
 
-step "build (.NET)"
+step "browser packages: install"
+npm_install web || exit 1
+
+step "build (.NET; builds the Connect UI into the server's static files)"
 dotnet build Latchkey.slnx -c Debug -nologo -clp:ErrorsOnly || exit 1
 
-step "browser packages: install, build, unit tests"
-npm_install web || exit 1
+step "browser packages: build, unit tests"
 (cd web && npm run build --silent) || exit 1
 (cd web && npm test 2>&1) | tee "$logs/web.log" || status=1
 

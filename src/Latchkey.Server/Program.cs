@@ -3,15 +3,18 @@ using Latchkey.Server.Connections;
 using Latchkey.Server.ConnectSessions;
 using Latchkey.Server.ConnectUi;
 using Latchkey.Server.CredentialEntry;
+using Latchkey.Server.Dashboard;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.Logs;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
 using Latchkey.Server.Realtime;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
+using Latchkey.Server.Webhooks;
 
 if (args is ["keys", ..])
 {
@@ -40,22 +43,29 @@ public static class LatchkeyServer
         builder.AddEnvironments();
         builder.AddIntegrations();
         builder.AddConnectSessions();
+        builder.AddLogs();
+        builder.AddWebhooks();
         builder.AddConnections();
         builder.AddCredentialEntry();
         builder.AddOAuth();
         builder.AddRealtime();
+        builder.AddDashboard();
         builder.AddConnectUi();
 
         var app = builder.Build();
         app.UseRealtime();
         app.UseHosting();
+        app.UseDashboard();
         app.MapHealth();
+        app.MapEnvironment();
         app.MapProviders();
         app.MapIntegrations();
         app.MapConnectSessions();
         app.MapConnections();
         app.MapCredentialEntry();
         app.MapOAuth();
+        app.MapLogs();
+        app.MapDashboard();
         app.MapConnectUi();
         return app;
     }

@@ -2,11 +2,11 @@
 // theme follows the query parameter and the environment's colours, preview settings and string overrides apply, and
 // the README's light and dark screenshots are taken here.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { customerSite, launchBrowser, openConnectUI, uiFrame, waitForEvent } from './harness/connect-ui.mjs';
-import { servePages } from './harness/browser.mjs';
+import { screenshotPath, servePages } from './harness/browser.mjs';
 import { repoRoot, startFakeWorld, startServer } from './harness/processes.mjs';
 
 const languages = readdirSync(join(repoRoot, 'web/connect-ui/src/i18n')).filter((f) => /^[a-z]{2}\.ts$/.test(f)).map((f) => f.slice(0, 2));
@@ -143,7 +143,6 @@ window.addEventListener('message', (event) => {
 });
 
 test('light and dark screenshots for the README', async () => {
-  mkdirSync(join(repoRoot, 'docs/images'), { recursive: true });
   for (const theme of ['light', 'dark']) {
     const token = await server.createSession({ end_user: { id: 'u' }, allowed_integrations: ['look-region'] });
     const { page, ui } = await openConnectUI(browser, site, server, token, { theme });
@@ -152,8 +151,9 @@ test('light and dark screenshots for the README', async () => {
       await ui.getByLabel('API Key').fill('fake_good_key');
       await ui.locator('img.logo').first().evaluate((img) => img.complete || new Promise((r) => { img.onload = r; img.onerror = r; }));
       await ui.getByLabel('Region').focus();
-      const path = join(repoRoot, `docs/images/connect-ui-${theme}.png`);
+      const path = screenshotPath(`connect-ui-${theme}.png`);
       await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
+      assert.ok(statSync(path).size > 5000, `the ${theme} screenshot is empty`);
       await waitForEvent(page, 'ready');
     } finally {
       await page.close();

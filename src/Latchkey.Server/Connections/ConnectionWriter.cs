@@ -3,8 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.Providers;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
+using Latchkey.Server.Webhooks;
 
 namespace Latchkey.Server.Connections;
 
@@ -32,7 +34,7 @@ public sealed record SavedConnection(long Id, string ConnectionId, bool Created)
 /// Saves a connection, its end user and its tag index in one transaction, so a failure leaves no half-written row.
 /// Credentials are sealed with the row's uid, so they cannot be moved to another row.
 /// </summary>
-public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeProvider clock)
+public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeProvider clock, ProviderCatalog catalog, AuthWebhookOutbox webhooks)
 {
     public async Task<SavedConnection> SaveAsync(NewConnection input, CancellationToken cancellationToken)
     {
@@ -108,8 +110,22 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
             await ReplaceTagIndexAsync(connection, transaction, id!.Value, tags, cancellationToken);
         }
 
+        await webhooks.EnqueueAsync(connection, transaction, await AuthEventAsync(connection, transaction, input, id!.Value, created, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new SavedConnection(id!.Value, input.ConnectionId, created);
+    }
+
+    // The auth webhook of a save (spec §7.1): creation for a new row, override for a re-authorisation.
+    private async Task<AuthWebhookEvent> AuthEventAsync(DbConnection connection, DbTransaction transaction, NewConnection input, long id, bool created, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<(string UniqueKey, string Provider, string? Tags)>(new CommandDefinition(
+            "SELECT i.unique_key, i.provider, c.tags FROM connections c JOIN integrations i ON i.id = c.integration_id WHERE c.id = @id",
+            new { id }, transaction, cancellationToken: cancellationToken));
+        var authMode = catalog.Find(row.Provider)?.AuthMode ?? "";
+        var endUser = input.EndUser is { } user ? new AuthWebhookEndUser(user.Id, user.Email, input.Organization?.Id, user.Tags) : null;
+        var tags = row.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(row.Tags);
+        return new AuthWebhookEvent(input.EnvironmentId, id, input.ConnectionId, row.UniqueKey, row.Provider, authMode,
+            created ? AuthWebhookEvent.Creation : AuthWebhookEvent.Override, Success: true, null, null, endUser, tags);
     }
 
     /// <summary>PATCH of spec §4.6: end user, tags (end-user tags merged under explicit ones), webhook override.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -146,6 +147,65 @@ public sealed class EnvironmentStore(Database database, SecretCodec codec, Token
     }
 
     public static SealedField SecretKeyField(long environmentId, string uid) => new("environments", "secret_key_sealed", environmentId, uid);
+
+    /// <summary>The environment's own callback URL and connection limit (null clears each).</summary>
+    public async Task SaveProfileAsync(long environmentId, string? callbackUrl, int? connectionLimit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE environments SET callback_url = @callbackUrl, connection_limit = @connectionLimit, updated_at = @now WHERE id = @environmentId",
+            new { environmentId, callbackUrl, connectionLimit, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Sets a separate webhook signing key, or clears it (null) so the secret key signs again (spec §7.3).</summary>
+    public async Task SetWebhookSigningKeyAsync(long environmentId, string? signingKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var uid = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT uid FROM environments WHERE id = @environmentId", new { environmentId }, cancellationToken: cancellationToken))
+            ?? throw new InvalidOperationException($"Environment {environmentId} does not exist.");
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE environments SET webhook_signing_key_sealed = @sealed, updated_at = @now WHERE id = @environmentId",
+            new
+            {
+                environmentId,
+                @sealed = signingKey is null ? null : codec.Seal(signingKey, SigningKeyField(environmentId, uid)),
+                now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> HasSeparateSigningKeyAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT webhook_signing_key_sealed FROM environments WHERE id = @environmentId", new { environmentId }, cancellationToken: cancellationToken)) is not null;
+    }
+
+    /// <summary>The key that signs auth webhooks: the separate one when set, else the secret key (spec §7.3).</summary>
+    public async Task<string> RevealWebhookSigningKeyAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<(string Uid, string? Sealed)>(new CommandDefinition(
+            "SELECT uid, webhook_signing_key_sealed FROM environments WHERE id = @environmentId", new { environmentId }, cancellationToken: cancellationToken));
+        return row.Sealed is null
+            ? await RevealSecretKeyAsync(environmentId, cancellationToken)
+            : codec.Open(row.Sealed, SigningKeyField(environmentId, row.Uid));
+    }
+
+    /// <summary>
+    /// The environment's name and webhook settings read inside a caller's transaction (the auth webhook outbox decides
+    /// its targets in the same transaction as the connection change).
+    /// </summary>
+    public static async Task<(string Name, WebhookSettings Webhooks)> ReadWebhookSettingsAsync(
+        DbConnection connection, DbTransaction transaction, long environmentId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<(string Name, string? Webhooks)>(new CommandDefinition(
+            "SELECT name, webhook_settings FROM environments WHERE id = @environmentId", new { environmentId }, transaction, cancellationToken: cancellationToken));
+        return (row.Name, row.Webhooks is { } json ? JsonSerializer.Deserialize<WebhookSettings>(json, SettingsJson) ?? new WebhookSettings() : new WebhookSettings());
+    }
+
+    private static SealedField SigningKeyField(long environmentId, string uid) => new("environments", "webhook_signing_key_sealed", environmentId, uid);
 
     private static readonly JsonSerializerOptions SettingsJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -74,10 +74,12 @@ public static class KeyCommands
                 var field = new SealedField(column.Table, column.Name, row.EnvironmentId, row.Uid);
                 var plaintext = codec.OpenBytes(row.Sealed, field);
                 var resealed = codec.Seal(plaintext, field);
-                var extra = column.Table == "environments" ? ", secret_key_hash = @hash" : "";
+                // Only the secret key also has a lookup hash; other sealed columns of environments do not.
+                var isSecretKey = column is { Table: "environments", Name: "secret_key_sealed" };
+                var extra = isSecretKey ? ", secret_key_hash = @hash" : "";
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"UPDATE {column.Table} SET {column.Name} = @resealed{extra} WHERE id = @Id",
-                    new { resealed, row.Id, hash = column.Table == "environments" ? hasher.Hash(System.Text.Encoding.UTF8.GetString(plaintext)) : null },
+                    new { resealed, row.Id, hash = isSecretKey ? hasher.Hash(System.Text.Encoding.UTF8.GetString(plaintext)) : null },
                     transaction, cancellationToken: cancellationToken));
                 changed++;
             }

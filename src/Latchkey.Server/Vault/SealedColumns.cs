@@ -14,6 +14,7 @@ public static class SealedColumns
     public static readonly IReadOnlyList<Column> All =
     [
         new("environments", "secret_key_sealed", "id"),
+        new("environments", "webhook_signing_key_sealed", "id"),
         new("integrations", "client_secret_sealed", "environment_id"),
         new("integrations", "webhook_secret_sealed", "environment_id"),
         new("integrations", "private_key_sealed", "environment_id"),

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const chromiumFlags = [
@@ -52,3 +53,16 @@ export function servePages(files) {
     });
   });
 }
+
+/**
+ * Where a test saves a screenshot: the README's docs/images when UPDATE_SCREENSHOTS=1 (to refresh them on purpose),
+ * otherwise a temporary folder, so a test run never rewrites committed files.
+ */
+export function screenshotPath(name) {
+  const folder = process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(fileURLToPath(new URL('../../..', import.meta.url)), 'docs/images')
+    : (screenshotFolder ??= mkdtempSync(join(tmpdir(), 'latchkey-screenshots-')));
+  return join(folder, name);
+}
+
+let screenshotFolder;

@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Dashboard;
+
+/// <summary>
+/// First start creates the dashboard administrator and prints a generated password once to the console (not the
+/// logger). <c>LATCHKEY_ADMIN_PASSWORD</c>, when set, is applied at every start.
+/// </summary>
+public sealed class AdminBootstrap(AdminStore admins, IOptions<DashboardOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.AdminPassword is { } configured)
+        {
+            await admins.SetAsync(settings.AdminEmail, configured, cancellationToken);
+            logger.LogInformation("Dashboard administrator {Email} set from LATCHKEY_ADMIN_EMAIL/LATCHKEY_ADMIN_PASSWORD", settings.AdminEmail);
+            return;
+        }
+
+        if (await admins.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
+        await admins.SetAsync(settings.AdminEmail, password, cancellationToken);
+        logger.LogInformation("First start: created the dashboard administrator {Email}", settings.AdminEmail);
+        Console.WriteLine();
+        Console.WriteLine("  Dashboard login (shown once; set LATCHKEY_ADMIN_EMAIL / LATCHKEY_ADMIN_PASSWORD to choose them):");
+        Console.WriteLine($"      /dashboard/   e-mail {settings.AdminEmail}   password {password}");
+        Console.WriteLine();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

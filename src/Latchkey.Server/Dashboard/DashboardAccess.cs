@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Latchkey.Server.Dashboard.Pages;
+using Latchkey.Server.Environments;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Latchkey.Server.Dashboard;
+
+/// <summary>What every dashboard page knows: the environment, the others to switch to, the form token, a notice.</summary>
+public sealed record DashboardContext(EnvironmentRecord Environment, IReadOnlyList<string> Environments, string Csrf, string AdminEmail, string Section)
+{
+    public string Env => Environment.Name;
+
+    public string? Notice { get; init; }
+
+    public string? Problem { get; init; }
+
+    public string Url(string path) => $"/dashboard/{Uri.EscapeDataString(Env)}/{path}";
+}
+
+public sealed class DashboardContexts(EnvironmentStore environments, IAntiforgery antiforgery)
+{
+    public async Task<DashboardContext?> ForAsync(HttpContext http, string env, string section, CancellationToken cancellationToken)
+    {
+        var all = await environments.ListAsync(cancellationToken);
+        var current = all.FirstOrDefault(e => e.Name == env);
+        return current is null ? null : new DashboardContext(current, all.Select(e => e.Name).ToArray(), Csrf(http),
+            http.User.FindFirstValue(ClaimTypes.Email) ?? "", section);
+    }
+
+    public string Csrf(HttpContext http) => antiforgery.GetAndStoreTokens(http).RequestToken!;
+}
+
+/// <summary>Login, logout, the admin requirement and the page helpers.</summary>
+public static class DashboardAccess
+{
+    public static IResult Page<TPage>(DashboardContext context, object model, int status = StatusCodes.Status200OK)
+        where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<TPage>(new Dictionary<string, object?> { ["Ctx"] = context, ["Model"] = model }) { StatusCode = status };
+
+    public static IResult NotFoundPage() => Results.Text("Not found", "text/plain", statusCode: StatusCodes.Status404NotFound);
+
+    public static RedirectHttpResult Home() => TypedResults.Redirect("/dashboard/dev/connections");
+
+    public static IResult ShowLogin(HttpContext http, DashboardContexts contexts, string? returnUrl) =>
+        LoginPage(contexts.Csrf(http), returnUrl, problem: null, StatusCodes.Status200OK);
+
+    public static async Task<IResult> LogInAsync(HttpContext http, IFormCollection form, AdminStore admins, DashboardContexts contexts, CancellationToken cancellationToken)
+    {
+        var email = form["email"].ToString();
+        var password = form["password"].ToString();
+        var returnUrl = form["returnUrl"].ToString();
+        var admin = email.Length is > 0 and <= 255 && password.Length is > 0 and <= 1024
+            ? await admins.VerifyAsync(email, password, cancellationToken)
+            : null;
+        if (admin is null)
+        {
+            return LoginPage(contexts.Csrf(http), returnUrl, "Wrong e-mail or password.", StatusCodes.Status401Unauthorized);
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Email, admin), new Claim(ClaimTypes.Name, admin)], DashboardFeature.Scheme);
+        await http.SignInAsync(DashboardFeature.Scheme, new ClaimsPrincipal(identity));
+        return Results.Redirect(IsLocalDashboardUrl(returnUrl) ? returnUrl : "/dashboard/dev/connections");
+    }
+
+    public static async Task<IResult> LogOutAsync(HttpContext http, IFormCollection form)
+    {
+        _ = form; // Binding the form makes the endpoint validate the antiforgery token.
+        await http.SignOutAsync(DashboardFeature.Scheme);
+        return Results.Redirect("/dashboard/login");
+    }
+
+    /// <summary>Anonymous visitors are sent to the login page (forms get 401).</summary>
+    public static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var result = await http.AuthenticateAsync(DashboardFeature.Scheme);
+        if (!result.Succeeded)
+        {
+            if (!HttpMethods.IsGet(http.Request.Method))
+            {
+                return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+
+            return Results.Redirect("/dashboard/login?returnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
+        }
+
+        http.User = result.Principal;
+        return await next(context);
+    }
+
+    /// <summary>The dashboard is never framed, caches nothing, and loads nothing from elsewhere.</summary>
+    public static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        headers.XFrameOptions = "DENY";
+        return await next(context);
+    }
+
+    private static RazorComponentResult<LoginPage> LoginPage(string csrf, string? returnUrl, string? problem, int status) =>
+        new RazorComponentResult<LoginPage>(new Dictionary<string, object?> { ["Csrf"] = csrf, ["ReturnUrl"] = returnUrl, ["Problem"] = problem }) { StatusCode = status };
+
+    private static bool IsLocalDashboardUrl(string url) =>
+        url.StartsWith("/dashboard/", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal);
+}

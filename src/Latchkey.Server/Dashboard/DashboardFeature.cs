@@ -1,0 +1,93 @@
+namespace Latchkey.Server.Dashboard;
+
+/// <summary>
+/// The dashboard under <c>/dashboard/</c>: server-rendered Razor components (static SSR), an admin cookie
+/// (HttpOnly, SameSite=Strict, Secure over HTTPS), antiforgery on every form. It reuses the features' stores.
+/// </summary>
+public static class DashboardFeature
+{
+    public const string Scheme = "latchkey-dashboard";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DashboardOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                if (!string.IsNullOrWhiteSpace(configuration["LATCHKEY_ADMIN_EMAIL"]))
+                {
+                    options.AdminEmail = configuration["LATCHKEY_ADMIN_EMAIL"]!.Trim();
+                }
+
+                options.AdminPassword = string.IsNullOrEmpty(configuration["LATCHKEY_ADMIN_PASSWORD"]) ? null : configuration["LATCHKEY_ADMIN_PASSWORD"];
+            })
+            .Validate(options => options.AdminEmail.Contains('@', StringComparison.Ordinal), "LATCHKEY_ADMIN_EMAIL must be an e-mail address.")
+            .Validate(options => options.AdminPassword is null || options.AdminPassword.Length >= 8, "LATCHKEY_ADMIN_PASSWORD must have at least 8 characters.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AdminStore>();
+        builder.Services.AddHostedService<AdminBootstrap>();
+        builder.Services.AddSingleton<DashboardContexts>();
+        builder.Services.AddRazorComponents();
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "lk_dashboard_af";
+            options.Cookie.Path = "/dashboard";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        builder.Services.AddAuthentication().AddCookie(Scheme, options =>
+        {
+            options.Cookie.Name = "lk_dashboard";
+            options.Cookie.Path = "/dashboard";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            options.LoginPath = "/dashboard/login";
+        });
+        return builder;
+    }
+
+    /// <summary>Antiforgery runs after routing (it reads endpoint metadata), before the endpoints.</summary>
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
+    {
+        var open = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().AddEndpointFilter(DashboardAccess.SecurityHeaders);
+        open.MapGet("", DashboardAccess.Home);
+        open.MapGet("/login", DashboardAccess.ShowLogin);
+        open.MapPost("/login", DashboardAccess.LogInAsync);
+
+        var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription()
+            .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAccess.RequireAdmin);
+        pages.MapPost("/logout", DashboardAccess.LogOutAsync);
+
+        pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync);
+        pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync);
+        pages.MapPost("/{env}/integrations", IntegrationPages.CreateAsync);
+        pages.MapGet("/{env}/integrations/{key}", IntegrationPages.EditAsync);
+        pages.MapPost("/{env}/integrations/{key}", IntegrationPages.UpdateAsync);
+        pages.MapPost("/{env}/integrations/{key}/delete", IntegrationPages.DeleteAsync);
+
+        pages.MapGet("/{env}/connections", ConnectionPages.ListAsync);
+        pages.MapGet("/{env}/connections/share", ConnectionPages.ShareFormAsync);
+        pages.MapPost("/{env}/connections/share", ConnectionPages.ShareAsync);
+        pages.MapGet("/{env}/connections/{key}/{connectionId}", ConnectionPages.DetailAsync);
+        pages.MapPost("/{env}/connections/{key}/{connectionId}/reveal", ConnectionPages.RevealAsync);
+        pages.MapPost("/{env}/connections/{key}/{connectionId}/delete", ConnectionPages.DeleteAsync);
+
+        pages.MapGet("/{env}/settings", SettingsPages.ShowAsync);
+        pages.MapPost("/{env}/settings", SettingsPages.SaveAsync);
+        pages.MapPost("/{env}/settings/secret-key", SettingsPages.RotateSecretKeyAsync);
+        pages.MapPost("/{env}/settings/signing-key", SettingsPages.RotateSigningKeyAsync);
+
+        pages.MapGet("/{env}/logs", ActivityPages.LogsAsync);
+        pages.MapGet("/{env}/webhooks", ActivityPages.WebhooksAsync);
+        pages.MapPost("/{env}/webhooks/{deliveryId:long}/redeliver", ActivityPages.RedeliverAsync);
+        return endpoints;
+    }
+}

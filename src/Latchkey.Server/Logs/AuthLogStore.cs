@@ -1,0 +1,149 @@
+using System.Text.Json;
+using Dapper;
+using Latchkey.Server.Storage;
+
+namespace Latchkey.Server.Logs;
+
+/// <summary>A stored auth attempt, as listed by <c>GET /logs</c> and the dashboard.</summary>
+public sealed record StoredAuthLog
+{
+    public long Id { get; init; }
+
+    public required string Uid { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string IntegrationKey { get; init; }
+
+    public string? ConnectionId { get; init; }
+
+    public bool Success { get; init; }
+
+    public string? ErrorType { get; init; }
+
+    public string? Message { get; init; }
+
+    public required string Steps { get; init; }
+
+    public long StartedAt { get; init; }
+
+    public int DurationMs { get; init; }
+
+    public IReadOnlyList<StoredStep> StepList => JsonSerializer.Deserialize<StoredStep[]>(Steps) ?? [];
+}
+
+public sealed record StoredStep(string Name, long At, string? Detail);
+
+/// <summary>Filters of a log listing; <see cref="Before"/> pages backwards by id.</summary>
+public sealed record AuthLogFilter(string? ConnectionId = null, string? IntegrationKey = null, bool? Success = null, long? Before = null, int Limit = 50);
+
+public sealed class AuthLogStore(Database database)
+{
+    private const string Columns =
+        """
+        id AS Id, uid AS Uid, kind AS Kind, integration_key AS IntegrationKey, connection_id AS ConnectionId, success AS Success,
+        error_type AS ErrorType, message AS Message, steps AS Steps, started_at AS StartedAt, duration_ms AS DurationMs
+        """;
+
+    /// <summary>
+    /// Inserts a batch. A failed refresh also points its connection's <c>errors[].log_id</c> at the new entry.
+    /// </summary>
+    public async Task InsertAsync(IReadOnlyList<AuthLogEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        foreach (var entry in entries)
+        {
+            var uid = Guid.NewGuid().ToString();
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO auth_logs (uid, environment_id, kind, integration_key, connection_id, success, error_type, message, steps, started_at, duration_ms)
+                VALUES (@uid, @EnvironmentId, @Kind, @IntegrationKey, @ConnectionId, @success, @ErrorType, @message, @steps, @startedAt, @durationMs)
+                """,
+                new
+                {
+                    uid,
+                    entry.EnvironmentId,
+                    entry.Kind,
+                    entry.IntegrationKey,
+                    entry.ConnectionId,
+                    success = entry.Success ? 1 : 0,
+                    entry.ErrorType,
+                    message = Truncate(entry.Message, 2000),
+                    steps = JsonSerializer.Serialize(entry.Steps.Select(s => new StoredStep(Truncate(s.Name, 200)!, s.At.ToUnixTimeMilliseconds(), Truncate(s.Detail, 1000)))),
+                    startedAt = entry.StartedAt.ToUnixTimeMilliseconds(),
+                    durationMs = (int)Math.Min(int.MaxValue, entry.Duration.TotalMilliseconds),
+                },
+                transaction, cancellationToken: cancellationToken));
+
+            if (entry is { Success: false, Kind: "refresh", ConnectionId: { } connectionId })
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE connections SET last_refresh_error = @uid
+                    WHERE environment_id = @EnvironmentId AND connection_id = @connectionId AND deleted_at IS NULL AND last_refresh_failure_at IS NOT NULL
+                      AND integration_id IN (SELECT id FROM integrations WHERE environment_id = @EnvironmentId AND unique_key = @IntegrationKey)
+                    """,
+                    new { uid, entry.EnvironmentId, connectionId, entry.IntegrationKey }, transaction, cancellationToken: cancellationToken));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredAuthLog>> ListAsync(long environmentId, AuthLogFilter filter, CancellationToken cancellationToken)
+    {
+        // Conditions are added only for the filters given: PostgreSQL cannot type a bare "@x IS NULL" parameter.
+        var where = new List<string> { "environment_id = @environmentId" };
+        var parameters = new DynamicParameters(new { environmentId, limit = filter.Limit });
+        if (filter.ConnectionId is { } connectionId)
+        {
+            where.Add("connection_id = @connectionId");
+            parameters.Add("connectionId", connectionId);
+        }
+
+        if (filter.IntegrationKey is { } integrationKey)
+        {
+            where.Add("integration_key = @integrationKey");
+            parameters.Add("integrationKey", integrationKey);
+        }
+
+        if (filter.Success is { } success)
+        {
+            where.Add("success = @success");
+            parameters.Add("success", success ? 1 : 0);
+        }
+
+        if (filter.Before is { } before)
+        {
+            where.Add("id < @before");
+            parameters.Add("before", before);
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<StoredAuthLog>(new CommandDefinition(
+            $"SELECT {Columns} FROM auth_logs WHERE {string.Join(" AND ", where)} ORDER BY id DESC LIMIT @limit",
+            parameters, cancellationToken: cancellationToken))).AsList();
+    }
+
+    public async Task<StoredAuthLog?> FindAsync(long environmentId, string uid, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<StoredAuthLog>(new CommandDefinition(
+            $"SELECT {Columns} FROM auth_logs WHERE environment_id = @environmentId AND uid = @uid", new { environmentId, uid }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM auth_logs WHERE started_at < @cutoff", new { cutoff = olderThan.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+    }
+
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}

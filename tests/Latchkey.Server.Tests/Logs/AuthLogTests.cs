@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Latchkey.Server.Tests.Logs;
+
+public sealed class AuthLogTests
+{
+    [Fact]
+    public async Task ApiKeySuccessAndFailure_AreLogged_WithStepsAndOutcome_NeverTheSecrets()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-apikey");
+        const string wrongKey = "wrong_key_that_must_not_leak_91b2";
+        var token = await app.CreateSessionTokenAsync();
+        var refused = await app.Http.PostAsJsonAsync($"/api-auth/api-key/fake-apikey?connect_session_token={token}", new { apiKey = wrongKey }, Server.Cancellation);
+        var connectionId = await app.ConnectApiKeyAsync("fake-apikey", token);
+
+        var logs = await WaitForLogsAsync(app, "", 2);
+        var failure = logs.Single(l => l!["outcome"]!.GetValue<string>() == "failure")!;
+        var success = logs.Single(l => l!["outcome"]!.GetValue<string>() == "success")!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("api_key", success["kind"]!.GetValue<string>());
+        Assert.Equal("fake-apikey", success["integration"]!.GetValue<string>());
+        Assert.Equal(connectionId, success["connection_id"]!.GetValue<string>());
+        Assert.Equal("connection_test_failed", failure["error_type"]!.GetValue<string>());
+        Assert.Contains(success["steps"]!.AsArray(), s => s!["name"]!.GetValue<string>() == "verify credentials");
+        Assert.True(success["duration_ms"]!.GetValue<int>() >= 0);
+
+        // Neither the API response nor the database nor the server's own log lines hold a key that was used.
+        var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines)
+            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+        foreach (var secret in new[] { wrongKey, FakeProvider.GoodApiKey, token, app.SecretKey })
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task BasicAuth_IsLogged_WithoutThePassword()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-basic");
+        var token = await app.CreateSessionTokenAsync();
+        var response = await app.Http.PostAsJsonAsync($"/api-auth/basic/fake-basic?connect_session_token={token}",
+            new { username = FakeProvider.GoodUsername, password = FakeProvider.GoodPassword }, Server.Cancellation);
+
+        var logs = await WaitForLogsAsync(app, "?integration=fake-basic", 1);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("basic", logs[0]!["kind"]!.GetValue<string>());
+        Assert.DoesNotContain(FakeProvider.GoodPassword, logs.ToJsonString() + string.Join('\n', app.Logs.Lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Filters_SelectByOutcomeConnectionAndIntegration()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-apikey");
+        await app.CreateIntegrationAsync("fake-apikey", "second");
+        var token = await app.CreateSessionTokenAsync();
+        await app.Http.PostAsJsonAsync($"/api-auth/api-key/fake-apikey?connect_session_token={token}", new { apiKey = "nope" }, Server.Cancellation);
+        var connectionId = await app.ConnectApiKeyAsync("fake-apikey", token);
+        await app.ConnectApiKeyAsync("second", token);
+        await WaitForLogsAsync(app, "", 3);
+
+        var failures = await ListAsync(app, "?outcome=failure");
+        var byConnection = await ListAsync(app, $"?connection_id={connectionId}");
+        var bySecond = await ListAsync(app, "?integration=second");
+        var page = await app.Backend.GetAsync("/logs?limit=2", Server.Cancellation);
+        var pageJson = await page.JsonAsync();
+        var rest = await ListAsync(app, $"?limit=2&cursor={pageJson["next_cursor"]!.GetValue<string>()}");
+
+        Assert.Single(failures);
+        Assert.Single(byConnection);
+        Assert.Single(bySecond);
+        Assert.Equal(2, pageJson["data"]!.AsArray().Count);
+        Assert.Single(rest);
+    }
+
+    [Theory]
+    [InlineData("?outcome=maybe")]
+    [InlineData("?limit=0")]
+    [InlineData("?limit=abc")]
+    [InlineData("?cursor=x")]
+    [InlineData("?surprise=1")]
+    public async Task List_BadQuery_IsRefusedWithTheEnvelope(string query)
+    {
+        await using var app = await Server.StartAsync();
+
+        var response = await app.Backend.GetAsync("/logs" + query, Server.Cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_query_params", await response.ErrorCodeAsync());
+    }
+
+    [Fact]
+    public async Task Logs_NeedTheSecretKey_AndStayInTheirEnvironment()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-apikey");
+        await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
+        await WaitForLogsAsync(app, "", 1);
+        using var prod = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        prod.DefaultRequestHeaders.Authorization = new("Bearer", app.ProdSecretKey);
+
+        var anonymous = await app.Http.GetAsync("/logs", Server.Cancellation);
+        var prodLogs = await (await prod.GetAsync("/logs", Server.Cancellation)).JsonAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Empty(prodLogs["data"]!.AsArray());
+    }
+
+    private static async Task<JsonArray> ListAsync(TestApp app, string query)
+    {
+        var response = await app.Backend.GetAsync("/logs" + query, Server.Cancellation);
+        await app.Http.EnsureSuccessAsync(response);
+        return (await response.JsonAsync())["data"]!.AsArray();
+    }
+
+    // Logs are written off the request path: wait for the background writer.
+    private static async Task<JsonArray> WaitForLogsAsync(TestApp app, string query, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var logs = await ListAsync(app, query);
+            if (logs.Count >= count)
+            {
+                return logs;
+            }
+
+            await Task.Delay(50, Server.Cancellation);
+        }
+
+        throw new TimeoutException($"Expected {count} log entries.");
+    }
+}
