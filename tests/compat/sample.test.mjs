@@ -1,6 +1,7 @@
 // samples/Latchkey.Sample in headless Chromium, end to end: its page asks its backend (the .NET SDK) for a session
 // token, opens the Connect UI with the browser SDK's script build, the user enters an API key, and the sample's
-// connection page reads the connection back through the .NET SDK.
+// connection page reads the connection back through the .NET SDK; the server's auth webhook reaches the sample's
+// verified webhook route.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -45,6 +46,9 @@ before(async () => {
   const { status } = await server.api('POST', '/integrations', { provider: 'fake-apikey', unique_key: 'sample-apikey' });
   assert.equal(status, 200);
   sample = await startSample();
+  // Auth webhooks go to the sample's route, signed with the environment's key (the sample's default signing key).
+  const webhook = await server.api('PATCH', '/environment', { webhook: { primary_url: `${sample.url}/webhooks/latchkey`, on_auth_creation: true } });
+  assert.equal(webhook.status, 200, JSON.stringify(webhook.body));
   browser = await launchBrowser();
 });
 
@@ -81,6 +85,15 @@ test('sample: session from its backend, Connect UI over its page, connection rea
     const { body } = await server.api('GET', `/connections/${connectionId}?provider_config_key=sample-apikey`);
     assert.equal(body.credentials.apiKey, GOOD_KEY);
     assert.equal(body.end_user.id, 'demo-user');
+
+    // The server's signed auth webhook reached the sample's MapLatchkeyWebhook route and was verified there.
+    let received = [];
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && received.length === 0; await new Promise((r) => setTimeout(r, 250))) {
+      received = (await (await fetch(`${sample.url}/api/webhooks`)).json()).filter((hook) => hook.connectionId === connectionId);
+    }
+    assert.equal(received.length, 1, 'one verified auth webhook for the new connection');
+    assert.equal(received[0].operation, 'creation');
+    assert.equal(received[0].success, true);
   } catch (error) {
     // SAMPLE_SCREENSHOT=/tmp/sample.png keeps a picture of the page as it failed.
     if (process.env.SAMPLE_SCREENSHOT) await page.screenshot({ path: process.env.SAMPLE_SCREENSHOT });
