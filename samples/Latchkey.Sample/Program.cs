@@ -1,0 +1,4 @@
+using Latchkey.Sample;
+
+var app = SampleApp.Build(args);
+await app.RunAsync();
