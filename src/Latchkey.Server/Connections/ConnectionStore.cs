@@ -7,7 +7,7 @@ using Latchkey.Server.Storage;
 namespace Latchkey.Server.Connections;
 
 /// <summary>Reads and edits of the connections table (saving credentials is <see cref="ConnectionWriter"/>'s job).</summary>
-public sealed class ConnectionStore(Database database, TimeProvider clock)
+public sealed class ConnectionStore(Database database, PreparedReads preparedReads, TimeProvider clock)
 {
     internal const string SelectColumns = """
         SELECT c.id AS Id, c.uid AS Uid, c.environment_id AS EnvironmentId, c.integration_id AS IntegrationId,
@@ -26,17 +26,18 @@ public sealed class ConnectionStore(Database database, TimeProvider clock)
         LEFT JOIN end_users eu ON eu.id = c.end_user_ref
         """;
 
-    public async Task<StoredConnection?> FindAsync(long environmentId, string integrationKey, string connectionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await FindAsync(connection, null, environmentId, integrationKey, connectionId, cancellationToken);
-    }
+    /// <summary>The hot read of <c>GET /connections/:id</c>: one statement, kept prepared.</summary>
+    public Task<StoredConnection?> FindAsync(long environmentId, string integrationKey, string connectionId, CancellationToken cancellationToken) =>
+        preparedReads.QuerySingleOrDefaultAsync<StoredConnection>(FindSql,
+            [("environmentId", environmentId), ("integrationKey", integrationKey), ("connectionId", connectionId)], cancellationToken);
 
     internal static Task<StoredConnection?> FindAsync(
         DbConnection connection, DbTransaction? transaction, long environmentId, string integrationKey, string connectionId, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<StoredConnection>(new CommandDefinition(
-            $"{SelectColumns} WHERE c.environment_id = @environmentId AND i.unique_key = @integrationKey AND c.connection_id = @connectionId AND c.deleted_at IS NULL",
-            new { environmentId, integrationKey, connectionId }, transaction, cancellationToken: cancellationToken));
+            FindSql, new { environmentId, integrationKey, connectionId }, transaction, cancellationToken: cancellationToken));
+
+    private const string FindSql =
+        $"{SelectColumns} WHERE c.environment_id = @environmentId AND i.unique_key = @integrationKey AND c.connection_id = @connectionId AND c.deleted_at IS NULL";
 
     public async Task<StoredConnection?> GetLiveAsync(long id, CancellationToken cancellationToken)
     {

@@ -96,12 +96,25 @@ public sealed class Database : IAsyncDisposable
 /// <summary>Accepts both <c>postgres://user:pass@host:port/db?sslmode=require</c> and a plain Npgsql connection string.</summary>
 public static class PostgresConnectionString
 {
-    public static string From(string value)
+    public static string From(string value) => WithAutoPrepare(Parse(value));
+
+    // Npgsql prepares statements used repeatedly (the hot credential read among them) unless told otherwise.
+    private static string WithAutoPrepare(NpgsqlConnectionStringBuilder builder)
+    {
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        return builder.ToString();
+    }
+
+    private static NpgsqlConnectionStringBuilder Parse(string value)
     {
         if (!value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) &&
             !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
-            return new NpgsqlConnectionStringBuilder(value).ToString();
+            return new NpgsqlConnectionStringBuilder(value);
         }
 
         var uri = new Uri(value);
@@ -129,6 +142,6 @@ public static class PostgresConnectionString
             builder[name.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? "SSL Mode" : name] = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
         }
 
-        return builder.ToString();
+        return builder;
     }
 }

@@ -10,6 +10,7 @@ public static class StorageFeature
                 "LATCHKEY_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database) or an Npgsql connection string.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<PreparedReads>();
         builder.Services.AddHostedService<SchemaMigrator>();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         return builder;
