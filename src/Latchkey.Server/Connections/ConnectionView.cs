@@ -14,8 +14,7 @@ public static class ConnectionView
     public static JsonObject Full(StoredConnection connection, JsonObject? credentials, bool includeRefreshToken, long? lastFetchedAt)
     {
         var config = connection.ConnectionConfigObject();
-        // A copy: one refreshed credentials object is shared by every reader that joined the same refresh.
-        var shaped = credentials is null ? [] : Shape(credentials.DeepClone().AsObject());
+        var shaped = credentials is null ? [] : Shape(credentials);
         if (!includeRefreshToken)
         {
             CredentialShapes.StripRefreshTokens(shaped);

@@ -36,7 +36,10 @@ public sealed class CredentialReader(SecretCodec codec, RefreshCredentials refre
         }
 
         var shared = _inFlight.GetOrAdd(connection.Id, id => new Lazy<Task<Outcome<CredentialRead>>>(() => RefreshAndForgetAsync(id, connection, forceRefresh)));
-        return await shared.Value.WaitAsync(cancellationToken);
+        var result = await shared.Value.WaitAsync(cancellationToken);
+
+        // Every reader that joined this refresh gets its own copy: the view shapes (and strips) what it is given.
+        return result.Failed ? result : new CredentialRead(result.Value.Connection, result.Value.Credentials.DeepClone().AsObject());
     }
 
     // A connection whose refresh just failed, or failed for days, answers at once instead of hammering the provider.
