@@ -16,6 +16,7 @@ using Microsoft.Data.Sqlite;
 // into the SQLite file in batches, sealed by the server's own codec with the server's key (the API imports ~250/s
 // on this 2-core machine, which would make 100,000 take minutes).
 // Usage: dotnet run -c Release --project bench/Latchkey.Load [-- --sizes 1000,100000 --duration 10 --threads 2 --connections 32]
+// --hold N keeps the seeded, warmed server up for N seconds before measuring, for a profiler (dotnet-trace).
 
 var settings = Settings.Parse(args);
 var root = Settings.FindRepositoryRoot();
@@ -95,17 +96,24 @@ try
             Wrk.Run(settings with { Duration = 3 }, script is null ? $"{baseUrl}/health" : $"{baseUrl}/", script is null ? null : Path.Combine(AppContext.BaseDirectory, script), environment, quiet: true);
         }
 
-        var health = Wrk.Run(settings, $"{baseUrl}/health", null, environment);
-        var getConnection = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "get-connection.lua"), environment);
-        var createSession = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "create-session.lua"), environment);
+        if (settings.Hold > 0)
+        {
+            // For a profiler: the seeded, warmed server stays up; drive it with the same wrk scripts meanwhile.
+            Console.WriteLine($"holding for {settings.Hold} s: pid {server.Id}, {baseUrl}, LK_SECRET_KEY={secretKey} LK_CONNECTIONS={size}");
+            await Task.Delay(TimeSpan.FromSeconds(settings.Hold));
+        }
+
+        var health = Wrk.Run(settings, $"{baseUrl}/health", null, environment, server.Id);
+        var getConnection = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "get-connection.lua"), environment, server.Id);
+        var createSession = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "create-session.lua"), environment, server.Id);
         var memory = Memory.Read(server.Id);
 
         Console.WriteLine($"\n{size:N0} connections stored (peak server memory so far: {memory})");
-        Console.WriteLine("| route | requests/s | vs health | p50 | p99 | non-2xx | errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| route | requests/s | vs health | p50 | p99 | server CPU per request | non-2xx | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, run) in new[] { ("GET /health", health), ("GET /connections/:id", getConnection), ("POST /connect/sessions", createSession) })
         {
-            var line = $"| {name} | {run.RequestsPerSecond:N0} | {run.RequestsPerSecond / health.RequestsPerSecond:P0} | {run.P50} | {run.P99} | {run.Non2xx} | {run.SocketErrors} |";
+            var line = $"| {name} | {run.RequestsPerSecond:N0} | {run.RequestsPerSecond / health.RequestsPerSecond:P0} | {run.P50} | {run.P99} | {run.ServerCpuPerRequest:0} µs | {run.Non2xx} | {run.SocketErrors} |";
             Console.WriteLine(line);
         }
     }
@@ -260,7 +268,7 @@ static void Run(string file, string arguments, string directory)
     }
 }
 
-internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Connections)
+internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Connections, int Hold)
 {
     public static Settings Parse(string[] args)
     {
@@ -269,7 +277,8 @@ internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Conn
             (Value("--sizes") ?? "1000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture),
             int.Parse(Value("--threads") ?? "2", CultureInfo.InvariantCulture),
-            int.Parse(Value("--connections") ?? "32", CultureInfo.InvariantCulture));
+            int.Parse(Value("--connections") ?? "32", CultureInfo.InvariantCulture),
+            int.Parse(Value("--hold") ?? "0", CultureInfo.InvariantCulture));
     }
 
     public static string FindRepositoryRoot()
@@ -285,10 +294,12 @@ internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Conn
 }
 
 /// <summary>One wrk run, bounded in time, and the figures read from its --latency report.</summary>
-internal sealed record Wrk(double RequestsPerSecond, string P50, string P99, long Non2xx, string SocketErrors)
+internal sealed record Wrk(double RequestsPerSecond, string P50, string P99, long Non2xx, string SocketErrors, double ServerCpuPerRequest)
 {
-    public static Wrk Run(Settings settings, string url, string? script, IReadOnlyDictionary<string, string> environment, bool quiet = false)
+    // serverPid: the server, whose CPU time (user + system, from /proc) is divided by the requests served.
+    public static Wrk Run(Settings settings, string url, string? script, IReadOnlyDictionary<string, string> environment, int? serverPid = null, bool quiet = false)
     {
+        var cpuBefore = serverPid is { } before ? ProcessCpu.Seconds(before) : 0;
         var arguments = $"-t{settings.Threads} -c{settings.Connections} -d{settings.Duration}s --timeout 5s --latency {(script is null ? "" : $"-s \"{script}\" ")}{url}";
         var start = new ProcessStartInfo("wrk", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in environment)
@@ -309,13 +320,27 @@ internal sealed record Wrk(double RequestsPerSecond, string P50, string P99, lon
             Console.WriteLine($"\n$ wrk {arguments}\n{output.TrimEnd()}");
         }
 
+        var cpu = serverPid is { } after ? ProcessCpu.Seconds(after) - cpuBefore : 0;
         string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline).Groups[1].Value;
+        var requests = long.Parse(Match(@"^\s+(\d+) requests in"), CultureInfo.InvariantCulture);
         return new Wrk(
             double.Parse(Match(@"^Requests/sec:\s+([\d.]+)"), CultureInfo.InvariantCulture),
             Match(@"^\s+50%\s+(\S+)"),
             Match(@"^\s+99%\s+(\S+)"),
             long.TryParse(Match(@"Non-2xx or 3xx responses:\s+(\d+)"), out var non2xx) ? non2xx : 0,
-            Match(@"Socket errors:\s+(.+)$") is { Length: > 0 } errors ? errors.Trim() : "0");
+            Match(@"Socket errors:\s+(.+)$") is { Length: > 0 } errors ? errors.Trim() : "0",
+            requests == 0 ? 0 : cpu / requests * 1e6);
+    }
+}
+
+internal static class ProcessCpu
+{
+    /// <summary>User + system CPU seconds a process has used, from /proc/&lt;pid&gt;/stat (clock ticks of 1/100 s).</summary>
+    public static double Seconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 }
 
