@@ -7,7 +7,7 @@ using Latchkey.Server.Storage;
 namespace Latchkey.Server.Connections;
 
 /// <summary>Reads and edits of the connections table (saving credentials is <see cref="ConnectionWriter"/>'s job).</summary>
-public sealed class ConnectionStore(Database database, PreparedReads preparedReads, TimeProvider clock)
+public sealed class ConnectionStore(Database database, PreparedReads preparedReads, ConnectionCache cache, TimeProvider clock)
 {
     internal const string SelectColumns = """
         SELECT c.id AS Id, c.uid AS Uid, c.environment_id AS EnvironmentId, c.integration_id AS IntegrationId,
@@ -26,7 +26,29 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
         LEFT JOIN end_users eu ON eu.id = c.end_user_ref
         """;
 
-    /// <summary>The hot read of <c>GET /connections/:id</c>: one statement, kept prepared.</summary>
+    /// <summary>
+    /// The hot read of <c>GET /connections/:id</c>: from memory when this process has the row and nothing changed it
+    /// since (<see cref="ConnectionCache"/>), else one statement kept prepared. The row's <c>LastFetchedAt</c> may lag
+    /// (fetch stamps do not invalidate copies): the caller reports the fetch it is making instead.
+    /// </summary>
+    public async Task<StoredConnection?> FindForReadAsync(long environmentId, string integrationKey, string connectionId, CancellationToken cancellationToken)
+    {
+        if (cache.Find(environmentId, integrationKey, connectionId) is { } copy)
+        {
+            return copy;
+        }
+
+        var readAfter = cache.Before();
+        var row = await FindAsync(environmentId, integrationKey, connectionId, cancellationToken);
+        if (row is not null)
+        {
+            cache.Keep(row, readAfter);
+        }
+
+        return row;
+    }
+
+    /// <summary>One statement, kept prepared; always the database's current row.</summary>
     public Task<StoredConnection?> FindAsync(long environmentId, string integrationKey, string connectionId, CancellationToken cancellationToken) =>
         preparedReads.QuerySingleOrDefaultAsync<StoredConnection>(FindSql,
             [("environmentId", environmentId), ("integrationKey", integrationKey), ("connectionId", connectionId)], cancellationToken);

@@ -20,7 +20,7 @@ public static class ConnectionsEndpoints
             return options.Error;
         }
 
-        var connection = await store.FindAsync(caller.EnvironmentId, options.Value.IntegrationKey, connectionId, cancellationToken);
+        var connection = await store.FindForReadAsync(caller.EnvironmentId, options.Value.IntegrationKey, connectionId, cancellationToken);
         if (connection is null)
         {
             return await integrations.FindAsync(caller.EnvironmentId, options.Value.IntegrationKey, cancellationToken) is null

@@ -1,4 +1,5 @@
 using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Storage;
 
 namespace Latchkey.Server.Connections;
 
@@ -6,6 +7,8 @@ public static class ConnectionsFeature
 {
     public static WebApplicationBuilder AddConnections(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ConnectionCache>();
+        builder.Services.AddSingleton<IRowChangeObserver>(services => services.GetRequiredService<ConnectionCache>());
         builder.Services.AddSingleton<ConnectionStore>();
         builder.Services.AddSingleton<ConnectionWriter>();
         builder.Services.AddSingleton<CredentialReader>();

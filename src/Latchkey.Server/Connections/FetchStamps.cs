@@ -32,7 +32,7 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
 
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var connection = await database.OpenUntrackedAsync(cancellationToken);
             await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
             foreach (var group in batch.GroupBy(pair => pair.Value))
             {

@@ -20,9 +20,11 @@ public sealed class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqliteConnectionString;
+    private readonly RowChanges? _rowChanges;
 
-    public Database(IOptions<StorageOptions> options)
+    public Database(IOptions<StorageOptions> options, RowChanges? rowChanges = null)
     {
+        _rowChanges = rowChanges;
         var storage = options.Value;
         if (storage.UsesPostgres)
         {
@@ -59,7 +61,16 @@ public sealed class Database : IAsyncDisposable
 
     internal string ConnectionString { get; }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A connection whose writes are reported to in-memory copies of rows (<see cref="RowChanges"/>).</summary>
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(tracked: true, cancellationToken);
+
+    /// <summary>
+    /// A connection whose writes are not reported: only for columns no in-memory copy is trusted for (the fetch
+    /// stamps, written every few seconds for every row read, would otherwise make every copy stale).
+    /// </summary>
+    public Task<DbConnection> OpenUntrackedAsync(CancellationToken cancellationToken) => OpenAsync(tracked: false, cancellationToken);
+
+    private async Task<DbConnection> OpenAsync(bool tracked, CancellationToken cancellationToken)
     {
         if (_postgres is not null)
         {
@@ -68,6 +79,15 @@ public sealed class Database : IAsyncDisposable
 
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);
+        if (tracked && _rowChanges is not null)
+        {
+            _rowChanges.Track(connection);
+        }
+        else
+        {
+            RowChanges.Untrack(connection);
+        }
+
         return connection;
     }
 

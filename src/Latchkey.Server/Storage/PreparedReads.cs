@@ -75,7 +75,8 @@ public sealed class PreparedReads(Database database) : IAsyncDisposable
             return false;
         }
 
-        var connection = new SqliteConnection(database.ConnectionString);
+        // Not pooled: a pooled handle could carry a writer's update hook (RowChanges); these connections only read.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
         connection.Open();
         lease = new Lease(connection);
         return true;

@@ -8,7 +8,9 @@ public static class StorageFeature
             .Configure<IConfiguration>(Bind)
             .Validate(options => !options.UsesPostgres || IsValidPostgres(options.DatabaseUrl!),
                 "LATCHKEY_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database) or an Npgsql connection string.")
+            .Validate(options => options.ConnectionCacheSize >= 0, "LATCHKEY_CONNECTION_CACHE_SIZE must be a whole number of rows, 0 or more.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<RowChanges>();
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<PreparedReads>();
         builder.Services.AddHostedService<SchemaMigrator>();
@@ -19,6 +21,9 @@ public static class StorageFeature
     public static void Bind(StorageOptions options, IConfiguration configuration)
     {
         options.DataDirectory = configuration["LATCHKEY_DATA_DIR"] ?? "data";
+        var cacheSize = configuration["LATCHKEY_CONNECTION_CACHE_SIZE"];
+        options.ConnectionCacheSize = string.IsNullOrWhiteSpace(cacheSize) ? options.ConnectionCacheSize
+            : int.TryParse(cacheSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rows) ? rows : -1;
         options.DatabaseUrl = string.IsNullOrWhiteSpace(configuration["LATCHKEY_DATABASE_URL"]) ? null : configuration["LATCHKEY_DATABASE_URL"];
     }
 

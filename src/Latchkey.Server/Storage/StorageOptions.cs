@@ -9,6 +9,12 @@ public sealed class StorageOptions
     /// <summary><c>LATCHKEY_DATABASE_URL</c>: a PostgreSQL URL (<c>postgres://user:pass@host:5432/db</c>) or Npgsql connection string.</summary>
     public string? DatabaseUrl { get; set; }
 
+    /// <summary>
+    /// <c>LATCHKEY_CONNECTION_CACHE_SIZE</c>: connection rows <c>GET /connections/:id</c> keeps in memory (sealed, about
+    /// 1.5 KB each) on SQLite. Default 100,000; 0 turns the cache off. PostgreSQL never caches.
+    /// </summary>
+    public int ConnectionCacheSize { get; set; } = 100_000;
+
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(DatabaseUrl);
 
     public string SqlitePath => Path.Combine(DataDirectory, "latchkey.db");

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Latchkey.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Connections;
+
+/// <summary>
+/// Connection rows read by <c>GET /connections/:id</c>, kept in memory as read (credentials still sealed) so a read
+/// skips the database. SQLite only, where this process makes every write: <see cref="RowChanges"/> reports each row
+/// it changes. No lock: each copy remembers the change counter from before its read, and a copy is used only while no
+/// write to its row, its end user or any integration is in flight or has settled since then. Bounded by
+/// <c>LATCHKEY_CONNECTION_CACHE_SIZE</c> rows (0 turns it off); when full, a sixteenth of the rows are dropped.
+/// </summary>
+public sealed class ConnectionCache : IRowChangeObserver
+{
+    private readonly int _capacity;
+    private readonly ConcurrentDictionary<(long EnvironmentId, string IntegrationKey, string ConnectionId), Copy> _copies = new();
+    private readonly ChangeLog _connections = new();
+    private readonly ChangeLog _endUsers = new();
+    private long _counter;
+    private long _sharedChangedAt;
+    private int _sharedInFlight;
+    private int _count;
+    private int _evicting;
+
+    public ConnectionCache(IOptions<StorageOptions> options)
+    {
+        _capacity = options.Value.UsesPostgres ? 0 : options.Value.ConnectionCacheSize;
+    }
+
+    public bool Enabled => _capacity > 0;
+
+    /// <summary>The change counter to pass to <see cref="Keep"/> for a row read after this call.</summary>
+    public long Before() => Volatile.Read(ref _counter);
+
+    public StoredConnection? Find(long environmentId, string integrationKey, string connectionId)
+    {
+        if (!Enabled || !_copies.TryGetValue((environmentId, integrationKey, connectionId), out var copy))
+        {
+            return null;
+        }
+
+        var row = copy.Row;
+        var stale = Volatile.Read(ref _sharedInFlight) > 0 || Volatile.Read(ref _sharedChangedAt) > copy.ReadAfter ||
+            _connections.ChangedSince(row.Id, copy.ReadAfter) ||
+            (row.EndUserRef is { } endUser && _endUsers.ChangedSince(endUser, copy.ReadAfter));
+        return stale ? null : row;
+    }
+
+    /// <param name="row">The row as read.</param>
+    /// <param name="readAfter">What <see cref="Before"/> returned before the read began.</param>
+    public void Keep(StoredConnection row, long readAfter)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var key = (row.EnvironmentId, row.IntegrationKey, row.ConnectionId);
+        var copy = new Copy(row, readAfter);
+        if (_copies.TryGetValue(key, out _))
+        {
+            _copies[key] = copy;
+        }
+        else if (_copies.TryAdd(key, copy) && Interlocked.Increment(ref _count) > _capacity)
+        {
+            Evict();
+        }
+    }
+
+    public void Changing(string table, long rowId) => Record(table, rowId, starting: true);
+
+    public void Settled(string table, long rowId) => Record(table, rowId, starting: false);
+
+    private void Record(string table, long rowId, bool starting)
+    {
+        var at = Interlocked.Increment(ref _counter);
+        switch (table)
+        {
+            case "connections":
+                _connections.Record(rowId, at, starting);
+                break;
+            case "end_users":
+                _endUsers.Record(rowId, at, starting);
+                break;
+            case "integrations" or "environments":
+                // Rare (settings pages): a change there is taken to touch every connection.
+                Interlocked.Add(ref _sharedInFlight, starting ? 1 : -1);
+                InterlockedMax(ref _sharedChangedAt, at);
+                break;
+        }
+    }
+
+    private void Evict()
+    {
+        if (Interlocked.Exchange(ref _evicting, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var toDrop = Math.Max(1, _capacity / 16);
+            foreach (var (key, _) in _copies)
+            {
+                if (toDrop-- == 0)
+                {
+                    break;
+                }
+
+                if (_copies.TryRemove(key, out _))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _evicting, 0);
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
+
+    private sealed record Copy(StoredConnection Row, long ReadAfter);
+
+    /// <summary>When each row last changed, and which rows have a write in flight.</summary>
+    private sealed class ChangeLog
+    {
+        private readonly ConcurrentDictionary<long, long> _changedAt = new();
+        private readonly ConcurrentDictionary<long, int> _inFlight = new();
+
+        public void Record(long rowId, long at, bool starting)
+        {
+            _changedAt.AddOrUpdate(rowId, at, (_, previous) => Math.Max(previous, at));
+            if (starting)
+            {
+                _inFlight.AddOrUpdate(rowId, 1, (_, writers) => writers + 1);
+            }
+            else if (_inFlight.AddOrUpdate(rowId, 0, (_, writers) => writers - 1) <= 0)
+            {
+                _inFlight.TryRemove(KeyValuePair.Create(rowId, 0));
+            }
+        }
+
+        public bool ChangedSince(long rowId, long readAfter) =>
+            _inFlight.ContainsKey(rowId) || (_changedAt.TryGetValue(rowId, out var at) && at > readAfter);
+    }
+}
