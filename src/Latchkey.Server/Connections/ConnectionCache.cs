@@ -30,6 +30,9 @@ public sealed class ConnectionCache : IRowChangeObserver
 
     public bool Enabled => _capacity > 0;
 
+    /// <summary>Rows held now.</summary>
+    public int Count => Volatile.Read(ref _count);
+
     /// <summary>The change counter to pass to <see cref="Keep"/> for a row read after this call.</summary>
     public long Before() => Volatile.Read(ref _counter);
 
