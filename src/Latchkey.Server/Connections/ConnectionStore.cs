@@ -14,7 +14,7 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
             c.connection_id AS ConnectionId, i.unique_key AS IntegrationKey, i.provider AS Provider,
             c.credentials_sealed AS CredentialsSealed, c.credentials_expires_at AS CredentialsExpiresAt,
             c.connection_config AS ConnectionConfig, c.metadata AS Metadata, c.tags AS Tags, c.webhook_url_override AS WebhookUrlOverride,
-            c.last_fetched_at AS LastFetchedAt, c.last_refresh_success_at AS LastRefreshSuccessAt,
+            f.fetched_at AS LastFetchedAt, c.last_refresh_success_at AS LastRefreshSuccessAt,
             c.last_refresh_failure_at AS LastRefreshFailureAt, c.last_refresh_error AS LastRefreshError,
             c.refresh_attempts AS RefreshAttempts, c.refresh_exhausted AS RefreshExhausted,
             c.created_at AS CreatedAt, c.updated_at AS UpdatedAt, c.end_user_ref AS EndUserRef,
@@ -24,6 +24,7 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
         FROM connections c
         JOIN integrations i ON i.id = c.integration_id
         LEFT JOIN end_users eu ON eu.id = c.end_user_ref
+        LEFT JOIN connection_fetches f ON f.connection_ref = c.id
         """;
 
     /// <summary>

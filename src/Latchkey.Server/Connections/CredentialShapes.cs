@@ -14,14 +14,22 @@ public static class CredentialShapes
         switch (node)
         {
             case JsonObject obj:
-                foreach (var key in obj.Select(p => p.Key).Where(IsRefreshTokenName).ToArray())
+                List<string>? doomed = null;
+                foreach (var (key, child) in obj)
                 {
-                    obj.Remove(key);
+                    if (IsRefreshTokenName(key))
+                    {
+                        (doomed ??= []).Add(key);
+                    }
+                    else
+                    {
+                        StripRefreshTokens(child);
+                    }
                 }
 
-                foreach (var (_, child) in obj)
+                foreach (var key in doomed ?? [])
                 {
-                    StripRefreshTokens(child);
+                    obj.Remove(key);
                 }
 
                 break;
@@ -35,6 +43,26 @@ public static class CredentialShapes
         }
     }
 
-    private static bool IsRefreshTokenName(string name) =>
-        string.Equals(new string(name.Where(char.IsAsciiLetter).ToArray()), "refreshtoken", StringComparison.OrdinalIgnoreCase);
+    // Runs for every property of every credential read: compares letter by letter instead of building the stripped name.
+    private static bool IsRefreshTokenName(string name)
+    {
+        const string Target = "refreshtoken";
+        var matched = 0;
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetter(c))
+            {
+                continue;
+            }
+
+            if (matched == Target.Length || char.ToLowerInvariant(c) != Target[matched])
+            {
+                return false;
+            }
+
+            matched++;
+        }
+
+        return matched == Target.Length;
+    }
 }

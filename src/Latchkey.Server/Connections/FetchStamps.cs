@@ -6,12 +6,15 @@ namespace Latchkey.Server.Connections;
 
 /// <summary>
 /// Records <c>last_fetched_at</c> off the request path: reads note the connection here and a background loop writes
-/// the stamps in one statement every few seconds. A read therefore never waits for a write, which on SQLite's single
-/// writer would cap credential reads at the disk's commit rate. A crash loses at most one interval of stamps.
+/// the stamps to the narrow connection_fetches table every few seconds. A read therefore never waits for a write,
+/// which on SQLite's single writer would cap credential reads at the disk's commit rate. A crash loses at most one
+/// interval of stamps. (Rows kept in memory by <see cref="ConnectionCache"/> are not invalidated by stamps: the read
+/// that uses one reports its own fetch time.)
 /// </summary>
 public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<FetchStamps> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private const int RowsPerStatement = 200;
     private ConcurrentDictionary<long, long> _pending = new();
 
     /// <summary>Notes a fetch and returns its time, which the response reports.</summary>
@@ -32,17 +35,11 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
 
         try
         {
-            await using var connection = await database.OpenUntrackedAsync(cancellationToken);
+            await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-            foreach (var group in batch.GroupBy(pair => pair.Value))
+            foreach (var chunk in batch.Chunk(RowsPerStatement))
             {
-                foreach (var chunk in group.Select(pair => pair.Key).Chunk(500))
-                {
-                    var parameters = new DynamicParameters(new { at = group.Key });
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        $"UPDATE connections SET last_fetched_at = @at WHERE {SqlList.In("id", chunk, parameters, "id")}",
-                        parameters, transaction, cancellationToken: cancellationToken));
-                }
+                await connection.ExecuteAsync(Upsert(chunk, out var parameters), parameters, transaction);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -57,6 +54,22 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
 
             throw;
         }
+    }
+
+    // One multi-row upsert per chunk (the same SQL on SQLite and PostgreSQL).
+    private static string Upsert(KeyValuePair<long, long>[] stamps, out DynamicParameters parameters)
+    {
+        parameters = new DynamicParameters();
+        var rows = new string[stamps.Length];
+        for (var i = 0; i < stamps.Length; i++)
+        {
+            parameters.Add($"r{i}", stamps[i].Key);
+            parameters.Add($"t{i}", stamps[i].Value);
+            rows[i] = $"(@r{i}, @t{i})";
+        }
+
+        return $"INSERT INTO connection_fetches (connection_ref, fetched_at) VALUES {string.Join(", ", rows)} " +
+            "ON CONFLICT (connection_ref) DO UPDATE SET fetched_at = excluded.fetched_at";
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -65,7 +65,7 @@ public sealed record StoredConnection
     public static SealedField CredentialsField(long environmentId, string uid) => new("connections", "credentials_sealed", environmentId, uid);
 
     public JsonObject OpenCredentials(SecretCodec codec) =>
-        JsonNode.Parse(codec.Open(CredentialsSealed, CredentialsField(EnvironmentId, Uid)))!.AsObject();
+        JsonNode.Parse(codec.OpenBytes(CredentialsSealed, CredentialsField(EnvironmentId, Uid)))!.AsObject();
 
     public JsonObject ConnectionConfigObject() => JsonNode.Parse(ConnectionConfig) as JsonObject ?? [];
 

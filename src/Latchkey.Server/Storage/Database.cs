@@ -62,15 +62,7 @@ public sealed class Database : IAsyncDisposable
     internal string ConnectionString { get; }
 
     /// <summary>A connection whose writes are reported to in-memory copies of rows (<see cref="RowChanges"/>).</summary>
-    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(tracked: true, cancellationToken);
-
-    /// <summary>
-    /// A connection whose writes are not reported: only for columns no in-memory copy is trusted for (the fetch
-    /// stamps, written every few seconds for every row read, would otherwise make every copy stale).
-    /// </summary>
-    public Task<DbConnection> OpenUntrackedAsync(CancellationToken cancellationToken) => OpenAsync(tracked: false, cancellationToken);
-
-    private async Task<DbConnection> OpenAsync(bool tracked, CancellationToken cancellationToken)
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (_postgres is not null)
         {
@@ -79,7 +71,7 @@ public sealed class Database : IAsyncDisposable
 
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);
-        if (tracked && _rowChanges is not null)
+        if (_rowChanges is not null)
         {
             _rowChanges.Track(connection);
         }

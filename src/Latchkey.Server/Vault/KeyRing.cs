@@ -26,6 +26,22 @@ public sealed class KeyRing
 
     public bool TryFind(string id, out EncryptionKey key) => _byId.TryGetValue(id, out key!);
 
+    /// <summary>The same without making a string of the id (the ring holds a handful of keys).</summary>
+    public bool TryFind(ReadOnlySpan<char> id, out EncryptionKey key)
+    {
+        foreach (var candidate in Keys)
+        {
+            if (id.SequenceEqual(candidate.Id))
+            {
+                key = candidate;
+                return true;
+            }
+        }
+
+        key = null!;
+        return false;
+    }
+
     /// <summary>Parses <c>LATCHKEY_ENCRYPTION_KEY</c>: base64 keys separated by commas or new lines, newest first.</summary>
     public static IReadOnlyList<EncryptionKey> ParseList(string text) =>
         text.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
