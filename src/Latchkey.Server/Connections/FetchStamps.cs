@@ -15,7 +15,7 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private const int RowsPerStatement = 200;
-    private ConcurrentDictionary<long, long> _pending = new();
+    private readonly ConcurrentDictionary<long, long> _pending = new();
 
     /// <summary>Notes a fetch and returns its time, which the response reports.</summary>
     public long Note(long connectionRef)
@@ -27,32 +27,30 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<long, long>());
-        if (batch.IsEmpty)
+        if (_pending.IsEmpty)
         {
             return;
         }
 
-        try
+        // The dictionary is drained, not swapped for a new one: at 100,000 connections a fresh one regrew its bucket
+        // arrays on the large-object heap every interval, and those made the collector run full collections.
+        var written = new List<KeyValuePair<long, long>[]>();
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var transaction = await Database.BeginWriteAsync(connection, cancellationToken))
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-            foreach (var chunk in batch.Chunk(RowsPerStatement))
+            foreach (var chunk in _pending.Chunk(RowsPerStatement))
             {
                 await connection.ExecuteAsync(Upsert(chunk, out var parameters), parameters, transaction);
+                written.Add(chunk);
             }
 
             await transaction.CommitAsync(cancellationToken);
         }
-        catch
-        {
-            // Put the batch back (a newer stamp noted meanwhile wins) so the next flush writes it.
-            foreach (var (key, value) in batch)
-            {
-                _pending.TryAdd(key, value);
-            }
 
-            throw;
+        // Only stamps that were written leave; one noted meanwhile (a newer time) stays for the next flush.
+        foreach (var stamp in written.SelectMany(chunk => chunk))
+        {
+            _pending.TryRemove(stamp);
         }
     }
 
