@@ -100,7 +100,7 @@ public sealed class SecretCodec(KeyRing keyRing) : IDisposable
     }
 
     private AesGcm CipherFor(EncryptionKey key) =>
-        _ciphers.GetOrAdd(key.Id, _ => new ThreadLocal<AesGcm>(() => new AesGcm(key.Material, TagSize), trackAllValues: true)).Value!;
+        _ciphers.GetOrAdd(key.Id, static (_, key) => new ThreadLocal<AesGcm>(() => new AesGcm(key.Material, TagSize), trackAllValues: true), key).Value!;
 }
 
 /// <summary>A sealed value could not be opened. The message never contains the value.</summary>
