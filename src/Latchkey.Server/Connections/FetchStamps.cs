@@ -14,43 +14,55 @@ namespace Latchkey.Server.Connections;
 public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<FetchStamps> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ForgetAfter = TimeSpan.FromHours(1);
     private const int RowsPerStatement = 200;
-    private readonly ConcurrentDictionary<long, long> _pending = new();
+
+    // Connection → its last fetch: positive while waiting to be written, negated once written. Entries stay after
+    // they are written, so the next fetch of a busy connection updates its value in place instead of allocating a
+    // node that lives until the next flush (at 100,000 connections those short-lived nodes filled the old generation
+    // and made the collector mark the whole heap every few seconds). Written entries idle for an hour are dropped.
+    private readonly ConcurrentDictionary<long, long> _stamps = new();
 
     /// <summary>Notes a fetch and returns its time, which the response reports.</summary>
     public long Note(long connectionRef)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        _pending[connectionRef] = now;
+        _stamps[connectionRef] = now;
         return now;
     }
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_pending.IsEmpty)
-        {
-            return;
-        }
-
-        // The dictionary is drained, not swapped for a new one: at 100,000 connections a fresh one regrew its bucket
-        // arrays on the large-object heap every interval, and those made the collector run full collections.
+        // Chunks, not one array of every due stamp: at 100,000 connections that array landed on the large-object heap.
         var written = new List<KeyValuePair<long, long>[]>();
-        await using (var connection = await database.OpenAsync(cancellationToken))
-        await using (var transaction = await Database.BeginWriteAsync(connection, cancellationToken))
+        if (_stamps.Any(stamp => stamp.Value > 0))
         {
-            foreach (var chunk in _pending.Chunk(RowsPerStatement))
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            await using (var transaction = await Database.BeginWriteAsync(connection, cancellationToken))
             {
-                await connection.ExecuteAsync(Upsert(chunk, out var parameters), parameters, transaction);
-                written.Add(chunk);
-            }
+                foreach (var chunk in _stamps.Where(stamp => stamp.Value > 0).Chunk(RowsPerStatement))
+                {
+                    await connection.ExecuteAsync(Upsert(chunk, out var parameters), parameters, transaction);
+                    written.Add(chunk);
+                }
 
-            await transaction.CommitAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
 
-        // Only stamps that were written leave; one noted meanwhile (a newer time) stays for the next flush.
-        foreach (var stamp in written.SelectMany(chunk => chunk))
+        // Marked written only if no newer fetch was noted meanwhile (that one waits for the next flush).
+        foreach (var (connectionRef, at) in written.SelectMany(chunk => chunk))
         {
-            _pending.TryRemove(stamp);
+            _stamps.TryUpdate(connectionRef, -at, at);
+        }
+
+        var forgetBefore = -(clock.GetUtcNow() - ForgetAfter).ToUnixTimeMilliseconds();
+        foreach (var stamp in _stamps)
+        {
+            if (stamp.Value < 0 && stamp.Value > forgetBefore)
+            {
+                _stamps.TryRemove(stamp);
+            }
         }
     }
 

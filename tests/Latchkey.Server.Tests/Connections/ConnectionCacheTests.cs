@@ -135,6 +135,32 @@ public sealed class ConnectionCacheTests
     }
 
     [Fact]
+    public async Task EachFlush_WritesTheLatestFetch_OfConnectionsFetchedAgain()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var app = await Server.StartAsync(clock: clock);
+        await app.CreateIntegrationAsync(Key, credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret, scopes = "read" });
+        await ImportAsync(app, "c1", "at-1");
+        var url = $"/connections/c1?provider_config_key={Key}";
+        var stamps = app.Services.GetRequiredService<FetchStamps>();
+        var store = app.Services.GetRequiredService<ConnectionStore>();
+
+        await ReadAsync(app, url);
+        await stamps.FlushAsync(Server.Cancellation);
+        var first = (await store.FindAsync(1, Key, "c1", Server.Cancellation))!.LastFetchedAt;
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await stamps.FlushAsync(Server.Cancellation);
+        var unchanged = (await store.FindAsync(1, Key, "c1", Server.Cancellation))!.LastFetchedAt;
+        await ReadAsync(app, url);
+        await stamps.FlushAsync(Server.Cancellation);
+        var second = (await store.FindAsync(1, Key, "c1", Server.Cancellation))!.LastFetchedAt;
+
+        Assert.Equal(clock.GetUtcNow().AddMinutes(-1).ToUnixTimeMilliseconds(), first);
+        Assert.Equal(first, unchanged);
+        Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), second);
+    }
+
+    [Fact]
     public async Task CacheSizeZero_ReadsTheDatabaseEveryTime_AndABadSizeIsRefusedAtStart()
     {
         await using var app = await StartWithIntegrationAsync(new Dictionary<string, string?> { ["LATCHKEY_CONNECTION_CACHE_SIZE"] = "0" });
