@@ -17,7 +17,10 @@ public sealed class ConnectionCache : IRowChangeObserver
     private readonly ConcurrentDictionary<(long EnvironmentId, string IntegrationKey, string ConnectionId), Copy> _copies = new();
     private readonly ChangeLog _connections = new();
     private readonly ChangeLog _endUsers = new();
+    private readonly Lock _resetLock = new();
     private long _counter;
+    private long _floor;
+    private int _changesSinceReset;
     private long _sharedChangedAt;
     private int _sharedInFlight;
     private int _count;
@@ -27,6 +30,12 @@ public sealed class ConnectionCache : IRowChangeObserver
     {
         _capacity = options.Value.UsesPostgres ? 0 : options.Value.ConnectionCacheSize;
     }
+
+    /// <summary>
+    /// Row changes remembered before the logs start over (each change log entry is a row id and a counter, so this
+    /// bounds their memory); starting over drops every copy.
+    /// </summary>
+    internal int ChangesBeforeReset { get; init; } = 1_000_000;
 
     public bool Enabled => _capacity > 0;
 
@@ -44,7 +53,8 @@ public sealed class ConnectionCache : IRowChangeObserver
         }
 
         var row = copy.Row;
-        var stale = Volatile.Read(ref _sharedInFlight) > 0 || Volatile.Read(ref _sharedChangedAt) > copy.ReadAfter ||
+        var stale = copy.ReadAfter < Volatile.Read(ref _floor) ||
+            Volatile.Read(ref _sharedInFlight) > 0 || Volatile.Read(ref _sharedChangedAt) > copy.ReadAfter ||
             _connections.ChangedSince(row.Id, copy.ReadAfter) ||
             (row.EndUserRef is { } endUser && _endUsers.ChangedSince(endUser, copy.ReadAfter));
         return stale ? null : row;
@@ -91,6 +101,31 @@ public sealed class ConnectionCache : IRowChangeObserver
                 Interlocked.Add(ref _sharedInFlight, starting ? 1 : -1);
                 InterlockedMax(ref _sharedChangedAt, at);
                 break;
+        }
+
+        if (Interlocked.Increment(ref _changesSinceReset) >= ChangesBeforeReset)
+        {
+            StartOver();
+        }
+    }
+
+    // Every copy read before now becomes unusable (the floor), so the logs of when rows changed can be forgotten.
+    // Writes in flight stay known: their rows remain refused until they settle.
+    private void StartOver()
+    {
+        lock (_resetLock)
+        {
+            if (Volatile.Read(ref _changesSinceReset) < ChangesBeforeReset)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _floor, Interlocked.Increment(ref _counter));
+            _connections.ForgetSettled();
+            _endUsers.ForgetSettled();
+            _copies.Clear();
+            Interlocked.Exchange(ref _count, 0);
+            Volatile.Write(ref _changesSinceReset, 0);
         }
     }
 
@@ -152,6 +187,8 @@ public sealed class ConnectionCache : IRowChangeObserver
                 _inFlight.TryRemove(KeyValuePair.Create(rowId, 0));
             }
         }
+
+        public void ForgetSettled() => _changedAt.Clear();
 
         public bool ChangedSince(long rowId, long readAfter) =>
             _inFlight.ContainsKey(rowId) || (_changedAt.TryGetValue(rowId, out var at) && at > readAfter);

@@ -212,6 +212,27 @@ public sealed class ConnectionCacheTests
     }
 
     [Fact]
+    public void StartingOver_ForgetsTheLogs_WithoutTrustingCopiesReadBefore()
+    {
+        var cache = new ConnectionCache(Options.Create(new StorageOptions { ConnectionCacheSize = 100 })) { ChangesBeforeReset = 4 };
+        var readBeforeTheWrite = cache.Before();
+        cache.Changing("connections", 1);
+        cache.Settled("connections", 1);
+        cache.Changing("connections", 2);
+
+        // The fourth change starts the logs over; the copy of row 1 read before its write must still not be used,
+        // and row 2, whose write is still in flight, must not be kept either.
+        cache.Changing("end_users", 9);
+        cache.Keep(Row(1, endUserRef: null), readBeforeTheWrite);
+        cache.Keep(Row(2, endUserRef: null), cache.Before());
+
+        Assert.Null(cache.Find(1, Key, "c1"));
+        Assert.Null(cache.Find(1, Key, "c2"));
+        cache.Keep(Row(3, endUserRef: null), cache.Before());
+        Assert.NotNull(cache.Find(1, Key, "c3"));
+    }
+
+    [Fact]
     public void OnPostgres_NothingIsKept()
     {
         var cache = new ConnectionCache(Options.Create(new StorageOptions { DatabaseUrl = "postgres://u:p@127.0.0.1:5432/db" }));
