@@ -161,6 +161,35 @@ public sealed class ConnectionCacheTests
     }
 
     [Fact]
+    public async Task TheBackgroundFlush_WritesABusyConnectionAtMostOnceAMinute_AndNeverLosesItsLastFetch()
+    {
+        var start = DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
+        await using var app = await Server.StartAsync(clock: clock);
+        await app.CreateIntegrationAsync(Key, credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret, scopes = "read" });
+        await ImportAsync(app, "c1", "at-1");
+        var url = $"/connections/c1?provider_config_key={Key}";
+        var stamps = app.Services.GetRequiredService<FetchStamps>();
+        var store = app.Services.GetRequiredService<ConnectionStore>();
+        async Task<long?> StoredAsync() => (await store.FindAsync(1, Key, "c1", Server.Cancellation))!.LastFetchedAt;
+
+        await ReadAsync(app, url);
+        await stamps.FlushAsync(Server.Cancellation, all: false);
+        var first = await StoredAsync();
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await ReadAsync(app, url);
+        await stamps.FlushAsync(Server.Cancellation, all: false);
+        var tooSoon = await StoredAsync();
+        clock.Advance(FetchStamps.Resolution);
+        await stamps.FlushAsync(Server.Cancellation, all: false);
+        var later = await StoredAsync();
+
+        Assert.Equal(start.ToUnixTimeMilliseconds(), first);
+        Assert.Equal(first, tooSoon);
+        Assert.Equal(start.AddSeconds(10).ToUnixTimeMilliseconds(), later);
+    }
+
+    [Fact]
     public async Task CacheSizeZero_ReadsTheDatabaseEveryTime_AndABadSizeIsRefusedAtStart()
     {
         await using var app = await StartWithIntegrationAsync(new Dictionary<string, string?> { ["LATCHKEY_CONNECTION_CACHE_SIZE"] = "0" });
