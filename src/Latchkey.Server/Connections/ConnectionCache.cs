@@ -71,11 +71,11 @@ public sealed class ConnectionCache : IRowChangeObserver
 
         var key = (row.EnvironmentId, row.IntegrationKey, row.ConnectionId);
         var copy = new Copy(row, readAfter);
-        if (_copies.TryGetValue(key, out _))
+        if (!_copies.TryAdd(key, copy))
         {
             _copies[key] = copy;
         }
-        else if (_copies.TryAdd(key, copy) && Interlocked.Increment(ref _count) > _capacity)
+        else if (Interlocked.Increment(ref _count) > _capacity)
         {
             Evict();
         }
@@ -87,6 +87,13 @@ public sealed class ConnectionCache : IRowChangeObserver
 
     private void Record(string table, long rowId, bool starting)
     {
+        // Other tables (fetch stamps, logs, sessions…) say nothing about a copy: they neither advance the counter
+        // nor count towards starting over.
+        if (table is not ("connections" or "end_users" or "integrations" or "environments"))
+        {
+            return;
+        }
+
         var at = Interlocked.Increment(ref _counter);
         switch (table)
         {
@@ -96,8 +103,8 @@ public sealed class ConnectionCache : IRowChangeObserver
             case "end_users":
                 _endUsers.Record(rowId, at, starting);
                 break;
-            case "integrations" or "environments":
-                // Rare (settings pages): a change there is taken to touch every connection.
+            default:
+                // Integrations and environments change rarely (settings pages): a change there touches every connection.
                 Interlocked.Add(ref _sharedInFlight, starting ? 1 : -1);
                 InterlockedMax(ref _sharedChangedAt, at);
                 break;

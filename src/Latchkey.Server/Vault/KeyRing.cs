@@ -24,23 +24,9 @@ public sealed class KeyRing
     /// <summary>Where the keys came from, for log lines and the key commands (never the keys themselves).</summary>
     public string Source { get; }
 
-    public bool TryFind(string id, out EncryptionKey key) => _byId.TryGetValue(id, out key!);
-
-    /// <summary>The same without making a string of the id (the ring holds a handful of keys).</summary>
-    public bool TryFind(ReadOnlySpan<char> id, out EncryptionKey key)
-    {
-        foreach (var candidate in Keys)
-        {
-            if (id.SequenceEqual(candidate.Id))
-            {
-                key = candidate;
-                return true;
-            }
-        }
-
-        key = null!;
-        return false;
-    }
+    /// <summary>Finds a key by the id a sealed value names, without making a string of it.</summary>
+    public bool TryFind(ReadOnlySpan<char> id, out EncryptionKey key) =>
+        _byId.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out key!);
 
     /// <summary>Parses <c>LATCHKEY_ENCRYPTION_KEY</c>: base64 keys separated by commas or new lines, newest first.</summary>
     public static IReadOnlyList<EncryptionKey> ParseList(string text) =>
