@@ -69,6 +69,7 @@ public sealed class ConnectUiTests : IDisposable
 
         var response = await app.Http.GetAsync("/connect-ui/", Server.Cancellation);
 
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var policy = string.Join("", response.Headers.GetValues("Content-Security-Policy"));
         Assert.EndsWith("frame-ancestors 'self' https://app.customer.example https://admin.customer.example", policy, StringComparison.Ordinal);
     }
@@ -97,6 +98,7 @@ public sealed class ConnectUiTests : IDisposable
 
         var response = await app.Http.GetAsync("/connect-ui/..%2Foutside-secret.txt", Server.Cancellation);
 
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("f00d-outside-the-build", await response.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
     }
 

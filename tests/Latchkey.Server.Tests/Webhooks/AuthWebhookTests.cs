@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Latchkey.Server.Webhooks;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Latchkey.Server.Tests.Webhooks;
@@ -83,8 +84,9 @@ public sealed class AuthWebhookTests
 
         await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync(new { end_user = new { id = "u1" }, webhook_url_override = own.Url }));
         await own.WaitForAcceptedAsync(1);
-        await Task.Delay(500, Server.Cancellation);
+        var deliveries = await WaitForSettledDeliveriesAsync(app);
 
+        Assert.Equal([own.Url], deliveries.Select(d => d.Url));
         Assert.Empty(primary.All);
         Assert.Empty(secondary.All);
     }
@@ -119,10 +121,15 @@ public sealed class AuthWebhookTests
 
         var token = await app.CreateSessionTokenAsync();
         var refused = await app.Http.PostAsJsonAsync($"/api-auth/api-key/fake-apikey?connect_session_token={token}", new { apiKey = "wrong" }, Server.Cancellation);
-        await Task.Delay(500, Server.Cancellation);
+        // A connection made afterwards is delivered: the receiver is reachable, and an event of the refused attempt
+        // would be in the outbox before this one's.
+        var connectionId = await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
+        await receiver.WaitForAcceptedAsync(1);
+        var deliveries = await WaitForSettledDeliveriesAsync(app);
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Empty(receiver.All);
+        Assert.Equal([connectionId], deliveries.Select(d => d.ConnectionId));
+        Assert.Equal([connectionId], receiver.All.Select(r => JsonNode.Parse(r.Body)!["connectionId"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -134,19 +141,23 @@ public sealed class AuthWebhookTests
         await UseReceiverAsync(app, receiver);
         await app.CreateIntegrationAsync("fake-apikey");
 
+        var start = clock.GetUtcNow();
         await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
         await WaitForRecordedAttemptAsync(app, 1);
-        await Task.Delay(400, Server.Cancellation);
-        Assert.Single(receiver.All); // not retried before the backoff has passed
+        // Not due before the backoff has passed on the clock, which only the test moves.
+        var scheduled = Assert.Single(await DeliveriesAsync(app));
+        Assert.Equal((DeliveryState.Pending, 1), (scheduled.State, scheduled.Attempts));
+        Assert.Equal((start + TimeSpan.FromSeconds(10)).ToUnixTimeMilliseconds(), scheduled.NextAttemptAt);
 
         clock.Advance(TimeSpan.FromSeconds(10));
         await WaitForRecordedAttemptAsync(app, 2);
         clock.Advance(TimeSpan.FromSeconds(20));
         var accepted = await receiver.WaitForAcceptedAsync(1);
 
-        Assert.Equal(3, receiver.All.Count);
+        // Each attempt is stamped with the clock at its start: none went out before its backoff had passed.
+        var t0 = start.ToUnixTimeSeconds();
+        Assert.Equal([t0, t0 + 10, t0 + 30], receiver.All.Select(r => long.Parse(r.Header("X-Latchkey-Timestamp"), System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Single(receiver.All.Select(r => r.Header("X-Latchkey-Event-Id")).Distinct());
-        Assert.Equal(3, receiver.All.Select(r => r.Header("X-Latchkey-Timestamp")).Distinct().Count());
         Assert.Equal(receiver.All[0].Body, accepted[0].Body);
     }
 
@@ -192,29 +203,33 @@ public sealed class AuthWebhookTests
         var environmentId = (await app.Services.GetRequiredService<Latchkey.Server.Environments.EnvironmentStore>().FindBySecretKeyAsync(app.SecretKey, Server.Cancellation))!.Id;
         var stored = (await app.Services.GetRequiredService<Latchkey.Server.Connections.ConnectionStore>().FindAsync(environmentId, "fake-apikey", connectionId, Server.Cancellation))!;
 
-        // What the OAuth engine's refresh path does: enqueue inside its own transaction.
-        var database = app.Services.GetRequiredService<Latchkey.Server.Storage.Database>();
-        await using (var connection = await database.OpenAsync(Server.Cancellation))
-        await using (var transaction = await Latchkey.Server.Storage.Database.BeginWriteAsync(connection, Server.Cancellation))
-        {
-            await app.Services.GetRequiredService<Latchkey.Server.Webhooks.AuthWebhookOutbox>().EnqueueAsync(connection, transaction,
-                new Latchkey.Server.Webhooks.AuthWebhookEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
-                    "refresh", false, "refresh_token_external_error", "The provider refused the refresh token.", null, null),
-                Server.Cancellation);
-            await transaction.CommitAsync(Server.Cancellation);
-        }
+        await EnqueueAsync(new AuthWebhookEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
+            AuthWebhookEvent.Refresh, false, "refresh_token_external_error", "The provider refused the refresh token.", null, null));
+        // An override is always sent: it shows the receiver is reached, so a refresh event missing from it was never sent.
+        await EnqueueAsync(new AuthWebhookEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
+            AuthWebhookEvent.Override, true, null, null, null, null));
+        await receiver.WaitForAcceptedAsync(1);
+        var deliveries = await WaitForSettledDeliveriesAsync(app);
 
+        string[] sent = onRefreshError ? [AuthWebhookEvent.Refresh, AuthWebhookEvent.Override] : [AuthWebhookEvent.Override];
+        Assert.Equal(sent, deliveries.OrderBy(d => d.Id).Select(d => d.Operation));
+        var bodies = receiver.All.Select(r => JsonNode.Parse(r.Body)!).ToArray();
+        Assert.Equal(sent.Order(StringComparer.Ordinal), bodies.Select(b => b["operation"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         if (onRefreshError)
         {
-            var body = JsonNode.Parse((await receiver.WaitForAcceptedAsync(1))[0].Body)!;
-            Assert.Equal("refresh", body["operation"]!.GetValue<string>());
-            Assert.False(body["success"]!.GetValue<bool>());
-            Assert.Equal("refresh_token_external_error", body["error"]!["type"]!.GetValue<string>());
+            var refresh = bodies.Single(b => b["operation"]!.GetValue<string>() == AuthWebhookEvent.Refresh);
+            Assert.False(refresh["success"]!.GetValue<bool>());
+            Assert.Equal("refresh_token_external_error", refresh["error"]!["type"]!.GetValue<string>());
         }
-        else
+
+        // What the OAuth engine's refresh path does: enqueue inside its own transaction.
+        async Task EnqueueAsync(AuthWebhookEvent e)
         {
-            await Task.Delay(500, Server.Cancellation);
-            Assert.Empty(receiver.All);
+            var database = app.Services.GetRequiredService<Latchkey.Server.Storage.Database>();
+            await using var connection = await database.OpenAsync(Server.Cancellation);
+            await using var transaction = await Latchkey.Server.Storage.Database.BeginWriteAsync(connection, Server.Cancellation);
+            await app.Services.GetRequiredService<AuthWebhookOutbox>().EnqueueAsync(connection, transaction, e, Server.Cancellation);
+            await transaction.CommitAsync(Server.Cancellation);
         }
     }
 
@@ -228,6 +243,30 @@ public sealed class AuthWebhookTests
         }
 
         Assert.Contains(app.Logs.Lines, l => l.Contains(marker, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The environment's outbox once none of its deliveries is pending: each was attempted and answered (delivered or
+    /// given up), so a request a receiver has not got by now is never sent. The outbox is all the dispatcher sends.
+    /// </summary>
+    private static async Task<IReadOnlyList<WebhookDelivery>> WaitForSettledDeliveriesAsync(TestApp app)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var deliveries = await DeliveriesAsync(app);
+        while (deliveries.Any(d => d.State == DeliveryState.Pending) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Server.Cancellation);
+            deliveries = await DeliveriesAsync(app);
+        }
+
+        Assert.DoesNotContain(deliveries, d => d.State == DeliveryState.Pending);
+        return deliveries;
+    }
+
+    private static async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(TestApp app)
+    {
+        var environment = await app.Services.GetRequiredService<Latchkey.Server.Environments.EnvironmentStore>().FindBySecretKeyAsync(app.SecretKey, Server.Cancellation);
+        return await app.Services.GetRequiredService<WebhookDeliveryStore>().ListAsync(environment!.Id, 100, Server.Cancellation);
     }
 
     private static async Task UseReceiverAsync(TestApp app, WebhookReceiver receiver)
