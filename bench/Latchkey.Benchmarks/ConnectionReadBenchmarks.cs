@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Latchkey.Server.Connections;
-using Latchkey.Server.OAuth;
+using Latchkey.Server.Refresh;
 using Latchkey.Server.Vault;
 
 namespace Latchkey.Benchmarks;
@@ -20,6 +20,10 @@ public class ConnectionReadBenchmarks : IDisposable
 
     private readonly SecretCodec _codec = new(new KeyRing([EncryptionKey.Generate()], "benchmark"));
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly ConnectionSecrets _secrets;
+
+    public ConnectionReadBenchmarks() => _secrets = new ConnectionSecrets(_codec);
+
     private StoredConnection _row = null!;
 
     [GlobalSetup]
@@ -29,19 +33,19 @@ public class ConnectionReadBenchmarks : IDisposable
         _row = new StoredConnection
         {
             Id = 42, Uid = uid, EnvironmentId = 1, IntegrationId = 1, ConnectionId = "conn-42", IntegrationKey = "github", Provider = "github",
-            CredentialsSealed = _codec.Seal(Credentials, StoredConnection.CredentialsField(1, uid)),
+            CredentialsSealed = _secrets.Seal(Credentials, 1, uid),
             ConnectionConfig = "{}", Tags = """{"end_user_id":"user-1"}""", Metadata = """{"plan":"pro"}""",
             CreatedAt = 1_795_000_000_000, UpdatedAt = 1_795_000_000_000,
         };
     }
 
     [Benchmark]
-    public int OpenCredentials() => _row.OpenCredentials(_codec).Count;
+    public int OpenCredentials() => _secrets.Open(_row).Count;
 
     [Benchmark]
     public int OpenDecideShapeAndWrite()
     {
-        var credentials = _row.OpenCredentials(_codec);
+        var credentials = _secrets.Open(_row);
         var due = RefreshPolicy.IsDue(credentials, provider: null, DateTimeOffset.UtcNow, force: false);
         var view = ConnectionView.Full(_row, credentials, includeRefreshToken: due, lastFetchedAt: 1_795_000_000_000);
         _buffer.ResetWrittenCount();

@@ -77,7 +77,7 @@ try
         if (seeded < size)
         {
             watch.Restart();
-            SeedDirectly(Path.Combine(dataDirectory, "latchkey.db"), codec, seeded, size);
+            SeedDirectly(Path.Combine(dataDirectory, "latchkey.db"), new ConnectionSecrets(codec), seeded, size);
             Console.WriteLine($"\nseeded connections {seeded + 1}..{size} directly in SQLite in {watch.Elapsed.TotalSeconds:0.0} s");
             seeded = size;
         }
@@ -205,7 +205,7 @@ async Task SeedAsync(HttpClient http, int from, int to)
 }
 
 // Same row shape as ConnectionWriter writes (credentials sealed with the row's uid as associated data).
-static void SeedDirectly(string databasePath, SecretCodec codec, int from, int to)
+static void SeedDirectly(string databasePath, ConnectionSecrets secrets, int from, int to)
 {
     using var connection = new SqliteConnection($"Data Source={databasePath};Default Timeout=30");
     connection.Open();
@@ -249,7 +249,7 @@ static void SeedDirectly(string databasePath, SecretCodec codec, int from, int t
             parameters[1].Value = environmentId;
             parameters[2].Value = integrationId;
             parameters[3].Value = $"conn-{i}";
-            parameters[4].Value = codec.Seal(credentials, StoredConnection.CredentialsField(environmentId, uid));
+            parameters[4].Value = secrets.Seal(credentials, environmentId, uid);
             parameters[5].Value = expires.ToUnixTimeMilliseconds();
             parameters[6].Value = $$"""{"plan":"{{(i % 3 == 0 ? "pro" : "free")}}"}""";
             parameters[7].Value = now;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Latchkey.Server.Hosting.Validation;
 
 namespace Latchkey.Server.ConnectSessions;
 
@@ -7,31 +8,30 @@ public sealed record EndUserProfile(string Id, string? Email, string? DisplayNam
 
 public sealed record OrganizationProfile(string Id, string? DisplayName);
 
-/// <summary>
-/// A connect session: what the customer's backend allowed one end user to do for 30 minutes (spec §6).
-/// Other features read it through this type; its table belongs to this feature.
-/// </summary>
-public sealed record ConnectSession(
-    long Id,
-    long EnvironmentId,
+/// <summary>What the customer's backend allowed when it created a session (spec §6.5): for whom, which integrations, with which defaults.</summary>
+public sealed record SessionTerms(
     EndUserProfile? EndUser,
     OrganizationProfile? Organization,
     IReadOnlyList<string>? AllowedIntegrations,
     JsonObject? IntegrationsConfigDefaults,
     JsonObject? Overrides,
     string? WebhookUrlOverride,
-    IReadOnlyDictionary<string, string>? Tags,
-    long? ReconnectConnectionRef,
-    DateTimeOffset ExpiresAt)
+    IReadOnlyDictionary<string, string>? Tags);
+
+/// <summary>
+/// A connect session: what the customer's backend allowed one end user to do for 30 minutes (spec §6).
+/// Other features read it through this type; its table belongs to this feature.
+/// </summary>
+public sealed record ConnectSession(long Id, long EnvironmentId, SessionTerms Terms, long? ReconnectConnectionRef, DateTimeOffset ExpiresAt)
 {
     public bool IsReconnect => ReconnectConnectionRef is not null;
 
     /// <summary>An empty or absent list means no restriction (spec §4.3).</summary>
     public bool Allows(string integrationKey) =>
-        AllowedIntegrations is not { Count: > 0 } || AllowedIntegrations.Contains(integrationKey, StringComparer.Ordinal);
+        Terms.AllowedIntegrations is not { Count: > 0 } allowed || allowed.Contains(integrationKey, StringComparer.Ordinal);
 
     /// <summary><c>integrations_config_defaults[key]</c>, or null.</summary>
-    public JsonObject? DefaultsFor(string integrationKey) => IntegrationsConfigDefaults?[integrationKey] as JsonObject;
+    public JsonObject? DefaultsFor(string integrationKey) => Terms.IntegrationsConfigDefaults?[integrationKey] as JsonObject;
 
     /// <summary>String values of <c>integrations_config_defaults[key].connection_config</c>; they win over end-user input.</summary>
     public IReadOnlyDictionary<string, string> ConnectionConfigDefaults(string integrationKey)
@@ -55,7 +55,7 @@ public sealed record ConnectSession(
     /// The tags written on connections made with this session (spec §6.5): generated end-user and organization
     /// tags, the end user's own tags above them, explicit session tags above all. Keys are lower-cased.
     /// </summary>
-    public IReadOnlyDictionary<string, string> ConnectionTags() => BuildTags(EndUser, Organization, Tags);
+    public IReadOnlyDictionary<string, string> ConnectionTags() => BuildTags(Terms.EndUser, Terms.Organization, Terms.Tags);
 
     public static Dictionary<string, string> BuildTags(EndUserProfile? endUser, OrganizationProfile? organization, IReadOnlyDictionary<string, string>? explicitTags)
     {
@@ -64,7 +64,7 @@ public sealed record ConnectSession(
         {
             if (!string.IsNullOrEmpty(value))
             {
-                tags[key.ToLowerInvariant()] = value.Length > 255 ? value[..255] : value;
+                tags[key.ToLowerInvariant()] = value.Length > InputLimits.Name ? value[..InputLimits.Name] : value;
             }
         }
 

@@ -16,6 +16,7 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
         var token = SessionTokens.New();
         var now = clock.GetUtcNow();
         var expiresAt = now + input.Lifetime;
+        var terms = input.Terms;
         await using var connection = await database.OpenAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
@@ -29,21 +30,20 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
             {
                 input.EnvironmentId,
                 TokenHash = hasher.Hash(token),
-                EndUser = ToJson(input.EndUser),
-                Organization = ToJson(input.Organization),
-                AllowedIntegrations = ToJson(input.AllowedIntegrations),
-                IntegrationsConfigDefaults = input.IntegrationsConfigDefaults?.ToJsonString(),
-                Overrides = input.Overrides?.ToJsonString(),
-                input.WebhookUrlOverride,
-                Tags = ToJson(input.Tags),
+                EndUser = ToJson(terms.EndUser),
+                Organization = ToJson(terms.Organization),
+                AllowedIntegrations = ToJson(terms.AllowedIntegrations),
+                IntegrationsConfigDefaults = terms.IntegrationsConfigDefaults?.ToJsonString(),
+                Overrides = terms.Overrides?.ToJsonString(),
+                terms.WebhookUrlOverride,
+                Tags = ToJson(terms.Tags),
                 input.ReconnectConnectionRef,
                 ExpiresAt = expiresAt.ToUnixTimeMilliseconds(),
                 CreatedAt = now.ToUnixTimeMilliseconds(),
             },
             cancellationToken: cancellationToken));
 
-        var session = new ConnectSession(id, input.EnvironmentId, input.EndUser, input.Organization, input.AllowedIntegrations,
-            input.IntegrationsConfigDefaults, input.Overrides, input.WebhookUrlOverride, input.Tags, input.ReconnectConnectionRef, expiresAt);
+        var session = new ConnectSession(id, input.EnvironmentId, terms, input.ReconnectConnectionRef, expiresAt);
         return (session, token);
     }
 
@@ -119,27 +119,18 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
         public ConnectSession ToSession() => new(
             Id,
             EnvironmentId,
-            FromJson<EndUserProfile>(EndUser),
-            FromJson<OrganizationProfile>(Organization),
-            FromJson<string[]>(AllowedIntegrations),
-            IntegrationsConfigDefaults is null ? null : JsonNode.Parse(IntegrationsConfigDefaults)!.AsObject(),
-            Overrides is null ? null : JsonNode.Parse(Overrides)!.AsObject(),
-            WebhookUrlOverride,
-            FromJson<Dictionary<string, string>>(Tags),
+            new SessionTerms(
+                FromJson<EndUserProfile>(EndUser),
+                FromJson<OrganizationProfile>(Organization),
+                FromJson<string[]>(AllowedIntegrations),
+                IntegrationsConfigDefaults is null ? null : JsonNode.Parse(IntegrationsConfigDefaults)!.AsObject(),
+                Overrides is null ? null : JsonNode.Parse(Overrides)!.AsObject(),
+                WebhookUrlOverride,
+                FromJson<Dictionary<string, string>>(Tags)),
             ReconnectConnectionRef,
             DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt));
     }
 }
 
 /// <summary>What creating a session needs; validated by the endpoint before it gets here.</summary>
-public sealed record NewConnectSession(
-    long EnvironmentId,
-    EndUserProfile? EndUser,
-    OrganizationProfile? Organization,
-    IReadOnlyList<string>? AllowedIntegrations,
-    JsonObject? IntegrationsConfigDefaults,
-    JsonObject? Overrides,
-    string? WebhookUrlOverride,
-    IReadOnlyDictionary<string, string>? Tags,
-    long? ReconnectConnectionRef,
-    TimeSpan Lifetime);
+public sealed record NewConnectSession(long EnvironmentId, SessionTerms Terms, long? ReconnectConnectionRef, TimeSpan Lifetime);

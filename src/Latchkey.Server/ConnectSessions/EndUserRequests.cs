@@ -6,8 +6,7 @@ namespace Latchkey.Server.ConnectSessions;
 /// <summary>The <c>end_user</c>, <c>organization</c> and <c>tags</c> rules shared by sessions and connections (spec §1.4, §4.3).</summary>
 public static class EndUserRequests
 {
-    public const int MaxTags = 10;
-    private static readonly StringRule TagKey = new(1, 64, Identifiers.TagKeyPattern(), "must start with a letter and contain only letters, digits and _-./");
+    private static readonly StringRule TagKey = new(1, InputLimits.TagKey, Identifiers.TagKeyPattern(), "must start with a letter and contain only letters, digits and _-./");
 
     public static EndUserProfile? ReadEndUser(JsonObjectReader parent, bool required)
     {
@@ -18,7 +17,7 @@ public static class EndUserRequests
 
         var id = endUser.Text("id", StringRule.Name255, required: true);
         var email = endUser.Text("email", Identifiers.Email);
-        var displayName = endUser.Text("display_name", StringRule.Bounded(0, 255));
+        var displayName = endUser.Text("display_name", StringRule.Bounded(0, InputLimits.Name));
         var tags = ReadTags(endUser, "tags", valueMin: 0);
         return id is null ? null : new EndUserProfile(id, email, displayName, tags);
     }
@@ -31,22 +30,22 @@ public static class EndUserRequests
         }
 
         var id = organization.Text("id", StringRule.Name255, required: true);
-        var displayName = organization.Text("display_name", StringRule.Bounded(0, 255));
+        var displayName = organization.Text("display_name", StringRule.Bounded(0, InputLimits.Name));
         return id is null ? null : new OrganizationProfile(id, displayName);
     }
 
     /// <summary>Tags: at most 10, keys unique ignoring case and stored lower-cased, <c>end_user_email</c> an e-mail.</summary>
     public static IReadOnlyDictionary<string, string>? ReadTags(JsonObjectReader parent, string key, int valueMin = 1)
     {
-        var raw = parent.StringRecord(key, StringRule.Bounded(valueMin, 255));
+        var raw = parent.StringRecord(key, StringRule.Bounded(valueMin, InputLimits.Name));
         if (raw is null)
         {
             return null;
         }
 
-        if (raw.Count > MaxTags)
+        if (raw.Count > InputLimits.Tags)
         {
-            parent.Fail(key, IssueCodes.TooBig, $"At most {MaxTags} tags are allowed.");
+            parent.Fail(key, IssueCodes.TooBig, $"At most {InputLimits.Tags} tags are allowed.");
         }
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -54,7 +53,7 @@ public static class EndUserRequests
         {
             if (name.Length > TagKey.Max || !TagKey.Pattern!.IsMatch(name))
             {
-                parent.Validator.Add(IssueCodes.InvalidFormat, $"Tag key {TagKey.PatternMessage} (at most 64 characters).", parent.At(key, name));
+                parent.Validator.Add(IssueCodes.InvalidFormat, $"Tag key {TagKey.PatternMessage} (at most {InputLimits.TagKey} characters).", parent.At(key, name));
                 continue;
             }
 

@@ -120,7 +120,7 @@ public static class ConnectionRequests
         var patch = new Patch(
             EndUserRequests.ReadEndUser(root, required: false),
             EndUserRequests.ReadTags(root, "tags"),
-            WebhookUrls.Read(root, "webhook_url_override"));
+            HttpUrls.Read(root, "webhook_url_override"));
         return validator.HasErrors ? validator.ToError(ErrorCodes.InvalidBody) : patch;
     }
 
@@ -152,23 +152,4 @@ public static class ConnectionRequests
         var metadata = root.OpenObject("metadata", required: true);
         return validator.HasErrors ? validator.ToError(ErrorCodes.InvalidBody) : new MetadataChange(ids!, key!, metadata!);
     }
-}
-
-/// <summary>Webhook override URLs: http(s) only, or <c>""</c> meaning "clear".</summary>
-public static class WebhookUrls
-{
-    public static string? Read(JsonObjectReader parent, string key)
-    {
-        var value = parent.Text(key, StringRule.Bounded(0, 2048));
-        if (value is { Length: > 0 } && !IsHttpUrl(value))
-        {
-            parent.Fail(key, IssueCodes.InvalidFormat, "must be an http(s) URL or an empty string");
-            return null;
-        }
-
-        return value;
-    }
-
-    public static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
 }

@@ -127,6 +127,35 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
             new { environmentId }, cancellationToken: cancellationToken));
     }
 
+    public async Task<long> CountLiveOfIntegrationAsync(long integrationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM connections WHERE integration_id = @integrationId AND deleted_at IS NULL",
+            new { integrationId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Soft-deletes every live connection of an integration, inside the transaction that deletes the integration.</summary>
+    public async Task SoftDeleteOfIntegrationAsync(DbConnection connection, DbTransaction transaction, long integrationId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE connections SET deleted_at = @now WHERE integration_id = @integrationId AND deleted_at IS NULL",
+            new { integrationId, now }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether the environment has an integration with this key: the read that tells "no such integration" from "no
+    /// such connection" once a lookup found nothing (the key is part of every connection read's join).
+    /// </summary>
+    public async Task<bool> HasIntegrationAsync(long environmentId, string integrationKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM integrations WHERE environment_id = @environmentId AND unique_key = @integrationKey",
+            new { environmentId, integrationKey }, cancellationToken: cancellationToken)) > 0;
+    }
+
     public async Task<bool> SoftDeleteAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -5,8 +5,6 @@ using Dapper;
 using Latchkey.Server.ConnectSessions;
 using Latchkey.Server.Providers;
 using Latchkey.Server.Storage;
-using Latchkey.Server.Vault;
-using Latchkey.Server.Webhooks;
 
 namespace Latchkey.Server.Connections;
 
@@ -14,6 +12,8 @@ namespace Latchkey.Server.Connections;
 public sealed record NewConnection(
     long EnvironmentId,
     long IntegrationId,
+    string IntegrationKey,
+    string Provider,
     string ConnectionId,
     JsonObject Credentials,
     DateTimeOffset? ExpiresAt,
@@ -27,6 +27,9 @@ public sealed record NewConnection(
     public override string ToString() => $"NewConnection {{ {ConnectionId} [credentials redacted] }}";
 }
 
+/// <summary>A refused refresh: its error type and description, the auth log entry that records it, and when to give up.</summary>
+public sealed record RefreshFailure(string ErrorType, string Description, string LogId, int ExhaustedAfterDays);
+
 /// <summary><see cref="Created"/> false means an existing connection was re-authorised (operation <c>override</c>).</summary>
 public sealed record SavedConnection(long Id, string ConnectionId, bool Created);
 
@@ -34,7 +37,8 @@ public sealed record SavedConnection(long Id, string ConnectionId, bool Created)
 /// Saves a connection, its end user and its tag index in one transaction, so a failure leaves no half-written row.
 /// Credentials are sealed with the row's uid, so they cannot be moved to another row.
 /// </summary>
-public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeProvider clock, ProviderCatalog catalog, AuthWebhookOutbox webhooks)
+public sealed class ConnectionWriter(
+    Database database, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog, IEnumerable<IChangeHandler<ConnectionEvent>> events)
 {
     public async Task<SavedConnection> SaveAsync(NewConnection input, CancellationToken cancellationToken)
     {
@@ -64,7 +68,7 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
                 input.EnvironmentId,
                 input.IntegrationId,
                 input.ConnectionId,
-                @sealed = codec.Seal(credentialsJson, StoredConnection.CredentialsField(input.EnvironmentId, uid)),
+                @sealed = secrets.Seal(credentialsJson, input.EnvironmentId, uid),
                 expiresAt,
                 config = input.ConnectionConfig.ToJsonString(),
                 metadata = input.Metadata?.ToJsonString(),
@@ -76,6 +80,8 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
             transaction, cancellationToken: cancellationToken));
 
         var created = id is not null;
+        IReadOnlyDictionary<string, string>? savedTags = tags;
+        var savedWebhook = input.WebhookUrlOverride;
         if (!created)
         {
             // Re-authorisation of a live connection: new credentials and config, tags and end user only when given.
@@ -83,18 +89,19 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
                 "SELECT id, uid FROM connections WHERE environment_id = @EnvironmentId AND integration_id = @IntegrationId AND connection_id = @ConnectionId AND deleted_at IS NULL",
                 new { input.EnvironmentId, input.IntegrationId, input.ConnectionId }, transaction, cancellationToken: cancellationToken));
             id = existing.Id;
-            await connection.ExecuteAsync(new CommandDefinition(
+            var kept = await connection.QuerySingleAsync<(string? Tags, string? WebhookUrlOverride)>(new CommandDefinition(
                 """
                 UPDATE connections SET credentials_sealed = @sealed, credentials_expires_at = @expiresAt, connection_config = @config,
                     tags = COALESCE(@tags, tags), end_user_ref = COALESCE(@endUserRef, end_user_ref),
                     webhook_url_override = COALESCE(@WebhookUrlOverride, webhook_url_override),
                     last_refresh_failure_at = NULL, last_refresh_error = NULL, refresh_attempts = 0, refresh_exhausted = 0, updated_at = @now
                 WHERE id = @Id
+                RETURNING tags, webhook_url_override
                 """,
                 new
                 {
                     existing.Id,
-                    @sealed = codec.Seal(credentialsJson, StoredConnection.CredentialsField(input.EnvironmentId, existing.Uid)),
+                    @sealed = secrets.Seal(credentialsJson, input.EnvironmentId, existing.Uid),
                     expiresAt,
                     config = input.ConnectionConfig.ToJsonString(),
                     tags = input.Tags is null ? null : JsonSerializer.Serialize(input.Tags),
@@ -103,6 +110,8 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
                     now,
                 },
                 transaction, cancellationToken: cancellationToken));
+            savedTags = kept.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(kept.Tags);
+            savedWebhook = kept.WebhookUrlOverride;
         }
 
         if (created || input.Tags is not null)
@@ -110,22 +119,14 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
             await ReplaceTagIndexAsync(connection, transaction, id!.Value, tags, cancellationToken);
         }
 
-        await webhooks.EnqueueAsync(connection, transaction, await AuthEventAsync(connection, transaction, input, id!.Value, created, cancellationToken), cancellationToken);
+        // The event of a save (spec §7.1): creation for a new row, override for a re-authorisation; with the row as saved.
+        var endUser = input.EndUser is { } user ? new ConnectionEventEndUser(user.Id, user.Email, input.Organization?.Id, user.Tags) : null;
+        var saved = new ConnectionEvent(input.EnvironmentId, id!.Value, input.ConnectionId, input.IntegrationKey, input.Provider,
+            catalog.Find(input.Provider)?.AuthMode ?? "", created ? ConnectionEvent.Creation : ConnectionEvent.Override, Success: true, null, null,
+            endUser, savedTags, savedWebhook);
+        await events.RaiseAsync(saved, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new SavedConnection(id!.Value, input.ConnectionId, created);
-    }
-
-    // The auth webhook of a save (spec §7.1): creation for a new row, override for a re-authorisation.
-    private async Task<AuthWebhookEvent> AuthEventAsync(DbConnection connection, DbTransaction transaction, NewConnection input, long id, bool created, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleAsync<(string UniqueKey, string Provider, string? Tags)>(new CommandDefinition(
-            "SELECT i.unique_key, i.provider, c.tags FROM connections c JOIN integrations i ON i.id = c.integration_id WHERE c.id = @id",
-            new { id }, transaction, cancellationToken: cancellationToken));
-        var authMode = catalog.Find(row.Provider)?.AuthMode ?? "";
-        var endUser = input.EndUser is { } user ? new AuthWebhookEndUser(user.Id, user.Email, input.Organization?.Id, user.Tags) : null;
-        var tags = row.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(row.Tags);
-        return new AuthWebhookEvent(input.EnvironmentId, id, input.ConnectionId, row.UniqueKey, row.Provider, authMode,
-            created ? AuthWebhookEvent.Creation : AuthWebhookEvent.Override, Success: true, null, null, endUser, tags);
     }
 
     /// <summary>PATCH of spec §4.6: end user, tags (end-user tags merged under explicit ones), webhook override.</summary>
@@ -177,7 +178,7 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
             new
             {
                 connection.Id,
-                @sealed = codec.Seal(credentials.ToJsonString(), StoredConnection.CredentialsField(connection.EnvironmentId, connection.Uid)),
+                @sealed = secrets.Seal(credentials.ToJsonString(), connection.EnvironmentId, connection.Uid),
                 expiresAt = expiresAt?.ToUnixTimeMilliseconds(),
                 config = config?.ToJsonString(),
                 now,
@@ -186,11 +187,11 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
     }
 
     /// <summary>
-    /// Records a refused refresh, keeping the credentials: the failure time and type, and a failure count that grows
-    /// at most once per day, so four failing days mark the connection exhausted (spec §5.10). The refresh-failure
-    /// auth webhook is queued in the same transaction (spec §7.1).
+    /// Records a refused refresh, keeping the credentials: the failure time, the auth log entry that tells why, and a
+    /// failure count that grows at most once per day, so <see cref="RefreshFailure.ExhaustedAfterDays"/> failing days
+    /// mark the connection exhausted (spec §5.10). The refresh-failure event is raised in the same transaction (spec §7.1).
     /// </summary>
-    public async Task RecordRefreshFailureAsync(StoredConnection connection, string errorType, string description, CancellationToken cancellationToken)
+    public async Task RecordRefreshFailureAsync(StoredConnection connection, RefreshFailure failure, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var newDay = connection.LastRefreshFailureAt is not { } last || DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime.Date != now.UtcDateTime.Date;
@@ -199,19 +200,20 @@ public sealed class ConnectionWriter(Database database, SecretCodec codec, TimeP
         await using var transaction = await Database.BeginWriteAsync(db, cancellationToken);
         await db.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE connections SET last_refresh_failure_at = @now, last_refresh_error = @errorType, refresh_attempts = @attempts,
+            UPDATE connections SET last_refresh_failure_at = @now, last_refresh_error = @LogId, refresh_attempts = @attempts,
                 refresh_exhausted = @exhausted WHERE id = @Id
             """,
-            new { connection.Id, now = now.ToUnixTimeMilliseconds(), errorType, attempts, exhausted = attempts >= 4 ? 1 : 0 },
+            new { connection.Id, now = now.ToUnixTimeMilliseconds(), failure.LogId, attempts, exhausted = attempts >= failure.ExhaustedAfterDays ? 1 : 0 },
             transaction, cancellationToken: cancellationToken));
         var endUser = connection.EndUserId is { } id
-            ? new AuthWebhookEndUser(id, connection.EndUserEmail, connection.EndUserOrganizationId,
+            ? new ConnectionEventEndUser(id, connection.EndUserEmail, connection.EndUserOrganizationId,
                 connection.EndUserTags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(connection.EndUserTags))
             : null;
         var tags = connection.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(connection.Tags);
-        await webhooks.EnqueueAsync(db, transaction, new AuthWebhookEvent(connection.EnvironmentId, connection.Id, connection.ConnectionId,
-            connection.IntegrationKey, connection.Provider, catalog.Find(connection.Provider)?.AuthMode ?? "", AuthWebhookEvent.Refresh,
-            Success: false, errorType, description, endUser, tags), cancellationToken);
+        var failed = new ConnectionEvent(connection.EnvironmentId, connection.Id, connection.ConnectionId, connection.IntegrationKey,
+            connection.Provider, catalog.Find(connection.Provider)?.AuthMode ?? "", ConnectionEvent.Refresh, Success: false, failure.ErrorType, failure.Description,
+            endUser, tags, connection.WebhookUrlOverride);
+        await events.RaiseAsync(failed, db, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -1,43 +1,13 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
-using Latchkey.Server.Integrations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.Connections;
 
 public static class ConnectionsEndpoints
 {
-    /// <summary><c>GET /connections/:id</c>: the connection object at top level, credentials opened (spec §4.6).</summary>
-    public static async Task<Results<Ok<JsonObject>, ApiError>> GetConnectionAsync(
-        string connectionId, Caller caller, HttpRequest request, ConnectionStore store, IntegrationStore integrations,
-        CredentialReader reader, FetchStamps fetchStamps, CancellationToken cancellationToken)
-    {
-        var options = ConnectionRequests.ReadGetQuery(request.Query);
-        if (options.Failed)
-        {
-            return options.Error;
-        }
-
-        var connection = await store.FindForReadAsync(caller.EnvironmentId, options.Value.IntegrationKey, connectionId, cancellationToken);
-        if (connection is null)
-        {
-            return await integrations.FindAsync(caller.EnvironmentId, options.Value.IntegrationKey, cancellationToken) is null
-                ? ApiError.BadRequest(ErrorCodes.UnknownProviderConfig, $"Integration '{options.Value.IntegrationKey}' does not exist.")
-                : ApiError.NotFound($"Connection '{connectionId}' does not exist for integration '{options.Value.IntegrationKey}'.");
-        }
-
-        var read = await reader.ReadAsync(connection, options.Value.ForceRefresh, cancellationToken);
-        if (read.Failed)
-        {
-            return read.Error;
-        }
-
-        var fetchedAt = fetchStamps.Note(connection.Id);
-        return TypedResults.Ok(ConnectionView.Full(read.Value.Connection, read.Value.Credentials, options.Value.RefreshToken, fetchedAt));
-    }
-
     public static async Task<Results<Ok<JsonObject>, ApiError>> ListConnectionsAsync(
         Caller caller, HttpRequest request, ConnectionStore store, CancellationToken cancellationToken)
     {
@@ -74,8 +44,7 @@ public static class ConnectionsEndpoints
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> PatchConnectionAsync(
-        string connectionId, Caller caller, HttpRequest request, ConnectionStore store, IntegrationStore integrations,
-        ConnectionWriter writer, CancellationToken cancellationToken)
+        string connectionId, Caller caller, HttpRequest request, ConnectionStore store, ConnectionWriter writer, CancellationToken cancellationToken)
     {
         var key = ConnectionRequests.ReadIntegrationKeyQuery(request.Query);
         if (key.Failed)
@@ -98,7 +67,7 @@ public static class ConnectionsEndpoints
         var connection = await store.FindAsync(caller.EnvironmentId, key.Value, connectionId, cancellationToken);
         if (connection is null)
         {
-            return await integrations.FindAsync(caller.EnvironmentId, key.Value, cancellationToken) is null
+            return !await store.HasIntegrationAsync(caller.EnvironmentId, key.Value, cancellationToken)
                 ? ApiError.BadRequest(ErrorCodes.UnknownProviderConfig, $"Integration '{key.Value}' does not exist.")
                 : ApiError.NotFound($"Connection '{connectionId}' does not exist for integration '{key.Value}'.");
         }

@@ -1,4 +1,4 @@
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Storage;
 
 namespace Latchkey.Server.Connections;
@@ -10,8 +10,9 @@ public static class ConnectionsFeature
         builder.Services.AddSingleton<ConnectionCache>();
         builder.Services.AddSingleton<IRowChangeObserver>(services => services.GetRequiredService<ConnectionCache>());
         builder.Services.AddSingleton<ConnectionStore>();
+        builder.Services.AddSingleton<ConnectionSecrets>();
         builder.Services.AddSingleton<ConnectionWriter>();
-        builder.Services.AddSingleton<CredentialReader>();
+        builder.Services.AddSingleton<ConnectionLimits>();
         builder.Services.AddSingleton<FetchStamps>();
         builder.Services.AddHostedService(services => services.GetRequiredService<FetchStamps>());
         return builder;
@@ -24,10 +25,8 @@ public static class ConnectionsFeature
         {
             var group = endpoints.MapGroup(prefix).WithTags("Connections").RequireCaller(AuthScheme.SecretKey);
             group.MapGet("", ConnectionsEndpoints.ListConnectionsAsync);
-            group.MapPost("", ConnectionImport.ImportConnectionAsync);
             group.MapPost("/metadata", ConnectionsEndpoints.SetMetadataAsync);
             group.MapPatch("/metadata", ConnectionsEndpoints.SetMetadataAsync);
-            group.MapGet("/{connectionId}", ConnectionsEndpoints.GetConnectionAsync);
             group.MapDelete("/{connectionId}", ConnectionsEndpoints.DeleteConnectionAsync);
             group.MapPatch("/{connectionId}", ConnectionsEndpoints.PatchConnectionAsync);
             group.MapPost("/{connectionId}/metadata", ConnectionsEndpoints.SetLegacyMetadataAsync);

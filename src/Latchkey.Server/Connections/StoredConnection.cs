@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Latchkey.Server.Vault;
 
 namespace Latchkey.Server.Connections;
 
@@ -61,11 +60,6 @@ public sealed record StoredConnection
     public string? EndUserOrganizationDisplayName { get; init; }
 
     public string? EndUserTags { get; init; }
-
-    public static SealedField CredentialsField(long environmentId, string uid) => new("connections", "credentials_sealed", environmentId, uid);
-
-    public JsonObject OpenCredentials(SecretCodec codec) =>
-        JsonNode.Parse(codec.OpenBytes(CredentialsSealed, CredentialsField(EnvironmentId, Uid)))!.AsObject();
 
     public JsonObject ConnectionConfigObject() => JsonNode.Parse(ConnectionConfig) as JsonObject ?? [];
 

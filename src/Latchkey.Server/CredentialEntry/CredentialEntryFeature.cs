@@ -1,4 +1,4 @@
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 
 namespace Latchkey.Server.CredentialEntry;
 
@@ -20,6 +20,13 @@ public static class CredentialEntryFeature
 
         var auth = endpoints.MapGroup("/auth").WithTags("Credential entry").RequireCaller(AuthScheme.SessionTokenOrPublicKey);
         auth.MapPost("/unauthenticated/{providerConfigKey}", CredentialEntryEndpoints.CreateUnauthenticatedAsync);
+
+        // Imported credentials are verified like entered ones; both paths behave identically (spec §4.6).
+        foreach (var prefix in new[] { "/connections", "/connection" })
+        {
+            endpoints.MapPost(prefix, ConnectionImport.ImportConnectionAsync).WithTags("Connections").RequireCaller(AuthScheme.SecretKey);
+        }
+
         return endpoints;
     }
 }

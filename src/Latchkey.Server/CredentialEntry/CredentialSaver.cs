@@ -61,6 +61,8 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
                 new NewConnection(
                     context.Caller.EnvironmentId,
                     context.Integration.Id,
+                    context.Integration.UniqueKey,
+                    context.Integration.Provider,
                     context.ConnectionId,
                     credentials,
                     ExpiresAt: null,
@@ -68,7 +70,7 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
                     tags,
                     endUser,
                     organization,
-                    session?.WebhookUrlOverride),
+                    session?.Terms.WebhookUrlOverride),
                 cancellationToken);
         }
         catch (Exception)

@@ -1,13 +1,11 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.Connections;
 using Latchkey.Server.ConnectSessions;
-using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Providers;
-using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.CredentialEntry;
 
@@ -28,7 +26,7 @@ public sealed class EntryRequest(
     IntegrationStore integrations,
     ProviderCatalog catalog,
     ConnectionStore connections,
-    IOptions<EnvironmentsOptions> environmentOptions)
+    ConnectionLimits limits)
 {
     public async Task<Outcome<EntryContext>> PrepareAsync(Caller caller, string integrationKey, IQueryCollection query, Func<string, bool> acceptsMode, CancellationToken cancellationToken)
     {
@@ -40,7 +38,7 @@ public sealed class EntryRequest(
         }
 
         var requestedId = QueryRules.Last(query, "connection_id");
-        if (requestedId is not null && (requestedId.Length > 255 || !Identifiers.ConnectionIdPattern().IsMatch(requestedId)))
+        if (requestedId is not null && (requestedId.Length > InputLimits.Name || !Identifiers.ConnectionIdPattern().IsMatch(requestedId)))
         {
             return ApiError.Invalid(ErrorCodes.InvalidQueryParams,
                 [new ValidationIssue(IssueCodes.InvalidFormat, Identifiers.ConnectionId.PatternMessage!, ["connection_id"])]);
@@ -92,7 +90,7 @@ public sealed class EntryRequest(
             return ApiError.Invalid(ErrorCodes.InvalidQueryParams, issues);
         }
 
-        if (isNew && await IsAtLimitAsync(caller.Environment, cancellationToken))
+        if (isNew && await limits.IsReachedAsync(caller.Environment, cancellationToken))
         {
             return ApiError.BadRequest(ErrorCodes.ResourceCapped, "This environment has reached its connection limit.");
         }
@@ -108,14 +106,9 @@ public sealed class EntryRequest(
             return (null, null, null);
         }
 
-        var saysNothing = session.EndUser is null && session.Organization is null && session.Tags is null;
-        return (session.IsReconnect && saysNothing ? null : session.ConnectionTags(), session.EndUser, session.Organization);
-    }
-
-    public async Task<bool> IsAtLimitAsync(EnvironmentRecord environment, CancellationToken cancellationToken)
-    {
-        var limit = environment.ConnectionLimit ?? environmentOptions.Value.ConnectionLimit;
-        return limit is { } max && await connections.CountLiveAsync(environment.Id, cancellationToken) >= max;
+        var terms = session.Terms;
+        var saysNothing = terms.EndUser is null && terms.Organization is null && terms.Tags is null;
+        return (session.IsReconnect && saysNothing ? null : session.ConnectionTags(), terms.EndUser, terms.Organization);
     }
 
     // params[...] from the query (strings only, webhook_url dropped), with the session's defaults winning (spec §4.4).

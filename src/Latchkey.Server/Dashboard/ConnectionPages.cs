@@ -6,7 +6,6 @@ using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
-using Latchkey.Server.Vault;
 
 namespace Latchkey.Server.Dashboard;
 
@@ -61,7 +60,7 @@ public static class ConnectionPages
 
     /// <summary>Credentials are shown only after a deliberate POST, so they never sit in a URL, history or cache.</summary>
     public static async Task<IResult> RevealAsync(string env, string key, string connectionId, IFormCollection form, HttpContext http,
-        DashboardContexts contexts, ConnectionStore connections, SecretCodec codec, CancellationToken cancellationToken)
+        DashboardContexts contexts, ConnectionStore connections, ConnectionSecrets secrets, CancellationToken cancellationToken)
     {
         _ = form;
         if (await contexts.ForAsync(http, env, "connections", cancellationToken) is not { } ctx ||
@@ -70,7 +69,7 @@ public static class ConnectionPages
             return DashboardAccess.NotFoundPage();
         }
 
-        return DashboardAccess.Page<ConnectionPage>(ctx, Describe(connection, connection.OpenCredentials(codec).ToJsonString(Pretty)));
+        return DashboardAccess.Page<ConnectionPage>(ctx, Describe(connection, secrets.Open(connection).ToJsonString(Pretty)));
     }
 
     public static async Task<IResult> DeleteAsync(string env, string key, string connectionId, IFormCollection form, HttpContext http,
@@ -113,11 +112,11 @@ public static class ConnectionPages
         var email = form["end_user_email"].ToString().Trim();
         var days = int.TryParse(form["days"], out var d) ? d : 7;
         string? problem = null;
-        if (endUserId.Length is 0 or > 255)
+        if (endUserId.Length is 0 or > InputLimits.Name)
         {
             problem = "An end user id (1 to 255 characters) is needed.";
         }
-        else if (email.Length > 0 && (email.Length > 255 || !Identifiers.EmailPattern().IsMatch(email)))
+        else if (email.Length > 0 && (email.Length > InputLimits.Name || !Identifiers.EmailPattern().IsMatch(email)))
         {
             problem = "The e-mail address is not valid.";
         }
@@ -131,13 +130,10 @@ public static class ConnectionPages
             return DashboardAccess.Page<SharePage>(ctx with { Problem = problem }, new SharePage.View(keys, null, null), StatusCodes.Status400BadRequest);
         }
 
-        var (session, token) = await sessions.CreateAsync(new NewConnectSession(ctx.Environment.Id,
-            new EndUserProfile(endUserId, email.Length > 0 ? email : null, null, null), null, chosen.Length > 0 ? chosen : null,
-            null, null, null, null, null, TimeSpan.FromDays(days)), cancellationToken);
-
-        // Same shape as POST /connect/sessions' connect_link (it carries apiURL, DESIGN decision 9).
-        var link = $"{urls.ConnectUi}?session_token={token}&apiURL={Uri.EscapeDataString(urls.Server)}";
-        return DashboardAccess.Page<SharePage>(ctx, new SharePage.View(keys, link, Timestamps.Format(session.ExpiresAt)));
+        var terms = new SessionTerms(new EndUserProfile(endUserId, email.Length > 0 ? email : null, null, null), null,
+            chosen.Length > 0 ? chosen : null, null, null, null, null);
+        var (session, token) = await sessions.CreateAsync(new NewConnectSession(ctx.Environment.Id, terms, null, TimeSpan.FromDays(days)), cancellationToken);
+        return DashboardAccess.Page<SharePage>(ctx, new SharePage.View(keys, urls.ConnectLink(token), Timestamps.Format(session.ExpiresAt)));
     }
 
     private static ConnectionPage.View Describe(StoredConnection c, string? credentials) => new(

@@ -4,6 +4,7 @@ using Latchkey.Server.Environments;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Latchkey.Server.Hosting.Validation;
 
 namespace Latchkey.Server.Dashboard;
 
@@ -51,7 +52,7 @@ public static class DashboardAccess
         var email = form["email"].ToString();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        var admin = email.Length is > 0 and <= 255 && password.Length is > 0 and <= 1024
+        var admin = email.Length is > 0 and <= InputLimits.Name && password.Length is > 0 and <= InputLimits.Password
             ? await admins.VerifyAsync(email, password, cancellationToken)
             : null;
         if (admin is null)

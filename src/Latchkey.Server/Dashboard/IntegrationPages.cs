@@ -3,7 +3,6 @@ using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Providers;
-using Latchkey.Server.Vault;
 
 namespace Latchkey.Server.Dashboard;
 
@@ -53,7 +52,7 @@ public static class IntegrationPages
         {
             problem = $"Provider '{provider}' is not in the catalog.";
         }
-        else if (key.Length is 0 or > 255 || !Identifiers.IntegrationKeyPattern().IsMatch(key))
+        else if (key.Length is 0 or > InputLimits.Name || !Identifiers.IntegrationKeyPattern().IsMatch(key))
         {
             problem = "The unique key may use letters, digits, spaces and ~:.@_- (1 to 255 characters).";
         }
@@ -85,7 +84,7 @@ public static class IntegrationPages
             ctx.Environment.CallbackUrl ?? urls.Callback));
     }
 
-    public static async Task<IResult> UpdateAsync(string env, string key, IFormCollection form, HttpContext http, DashboardContexts contexts, IntegrationStore store, ProviderCatalog catalog, SecretCodec codec, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateAsync(string env, string key, IFormCollection form, HttpContext http, DashboardContexts contexts, IntegrationStore store, ProviderCatalog catalog, CancellationToken cancellationToken)
     {
         if (await contexts.ForAsync(http, env, "integrations", cancellationToken) is not { } ctx ||
             await store.FindAsync(ctx.Environment.Id, key, cancellationToken) is not { } integration)
@@ -98,7 +97,7 @@ public static class IntegrationPages
         if (OAuthModes.Contains(mode))
         {
             // Fields the form does not show keep their values.
-            var secrets = integration.OpenSecrets(codec);
+            var secrets = store.OpenSecrets(integration);
             var newSecret = form["client_secret"].ToString();
             credentials = new IntegrationCredentialsInput(mode, Blank(form["client_id"]), newSecret.Length > 0 ? newSecret : secrets.ClientSecret,
                 Blank(form["scopes"]), secrets.WebhookSecret, integration.AppId, integration.AppLink, secrets.PrivateKey);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Environments;
+using Latchkey.Server.Settings;
 
 namespace Latchkey.Server.Dashboard;
 
@@ -52,14 +53,14 @@ public static class SettingsPages
                 ["on_auth_refresh_error"] = form["on_auth_refresh_error"] == "on",
             },
         };
-        var patch = EnvironmentRequests.ReadPatch(JsonSerializer.SerializeToElement(body));
+        var patch = SettingsRequests.ReadPatch(JsonSerializer.SerializeToElement(body));
         if (patch.Failed)
         {
             var problems = string.Join("; ", patch.Error!.Errors?.Select(i => $"{string.Join('.', i.Path)}: {i.Message}") ?? [patch.Error.Message ?? "invalid"]);
             return await RenderAsync(ctx with { Problem = "Not saved. " + problems }, store, null, null, cancellationToken, StatusCodes.Status400BadRequest);
         }
 
-        await EnvironmentEndpoints.ApplyAsync(ctx.Environment.Id, patch.Value!, store, directory, cancellationToken);
+        await SettingsEndpoints.ApplyAsync(ctx.Environment.Id, patch.Value!, store, directory, cancellationToken);
         return Results.Redirect(ctx.Url("settings") + "?done=Settings+saved.");
     }
 
@@ -86,7 +87,7 @@ public static class SettingsPages
             return DashboardAccess.NotFoundPage();
         }
 
-        var key = EnvironmentEndpoints.NewSigningKey();
+        var key = SettingsEndpoints.NewSigningKey();
         await store.SetWebhookSigningKeyAsync(ctx.Environment.Id, key, cancellationToken);
         return await RenderAsync(ctx with { Notice = "Webhook signing key rotated. Receivers must verify with the new key." }, store, null, key, cancellationToken);
     }

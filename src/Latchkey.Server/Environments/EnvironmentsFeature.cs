@@ -1,5 +1,3 @@
-using Latchkey.Server.Hosting.Authentication;
-
 namespace Latchkey.Server.Environments;
 
 public static class EnvironmentsFeature
@@ -25,16 +23,6 @@ public static class EnvironmentsFeature
         builder.Services.AddSingleton<EnvironmentDirectory>();
         builder.Services.AddHostedService<EnvironmentBootstrap>();
         return builder;
-    }
-
-    public static IEndpointRouteBuilder MapEnvironment(this IEndpointRouteBuilder endpoints)
-    {
-        var group = endpoints.MapGroup("/environment").WithTags("Environment").RequireCaller(AuthScheme.SecretKey);
-        group.MapGet("", EnvironmentEndpoints.GetEnvironmentAsync);
-        group.MapPatch("", EnvironmentEndpoints.PatchEnvironmentAsync);
-        group.MapPost("/webhook-signing-key", EnvironmentEndpoints.RotateSigningKeyAsync);
-        group.MapDelete("/webhook-signing-key", EnvironmentEndpoints.ClearSigningKeyAsync);
-        return endpoints;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,8 +1,10 @@
 namespace Latchkey.Server.Hosting;
 
 /// <summary>
-/// Every error code of the wire contract (spec §4.2 and §12.2) in one place. Clients key on these strings
-/// (the browser SDK copies them into <c>AuthError.type</c>), so they never change spelling.
+/// Every error code of the wire contract in one place: the API's <c>error.code</c> (spec §1.2, §4.2), the OAuth
+/// flow's <c>error_type</c> on the WebSocket and the result page (§12.2), the refresh outcomes, and the type an auth
+/// log entry records. Clients key on these strings (the browser SDK copies them into <c>AuthError.type</c>, the
+/// Connect UI picks its wording by them), so they never change spelling.
 /// </summary>
 public static class ErrorCodes
 {
@@ -55,29 +57,32 @@ public static class ErrorCodes
     public const string RefreshTokenExternalError = "refresh_token_external_error";
     public const string ConnectionRefreshBackoff = "connection_refresh_backoff";
     public const string ConnectionRefreshExhausted = "connection_refresh_exhausted";
-}
 
-/// <summary>
-/// The <c>error_type</c> of an OAuth flow's outcome (spec §12.2): sent on the SDK's WebSocket and shown by the result
-/// page, which carries the precise type too (DESIGN decision 13).
-/// </summary>
-public static class FlowErrors
-{
-    public const string MissingHmac = "missing_hmac";
-    public const string InvalidHmac = "invalid_hmac";
-    public const string ProviderConfig = "provider_config_err";
+    // OAuth flow outcomes (spec §12.2): the error_type of the WebSocket message and of the result page. A flow also
+    // ends with connection_validation_failed, resource_capped, missing_hmac or invalid_hmac, spelled as above.
+    public const string ProviderConfigErr = "provider_config_err";
     public const string UnknownConfigKey = "unknown_config_key";
-    public const string UrlParam = "url_param_err";
-    public const string GrantType = "grant_type_err";
-    public const string AuthMode = "auth_mode_err";
-    public const string Callback = "callback_err";
-    public const string State = "state_err";
-    public const string StateCookie = "state_cookie_err";
-    public const string Token = "token_err";
-    public const string EnvironmentGone = "account_or_environment_retrieval_err";
-    public const string ConnectionValidationFailed = "connection_validation_failed";
-    public const string ResourceCapped = "resource_capped";
-    public const string Unknown = "unknown_err";
+    public const string UrlParamErr = "url_param_err";
+    public const string GrantTypeErr = "grant_type_err";
+    public const string AuthModeErr = "auth_mode_err";
+    public const string CallbackErr = "callback_err";
+    public const string StateErr = "state_err";
+    public const string StateCookieErr = "state_cookie_err";
+    public const string TokenErr = "token_err";
+    public const string EnvironmentRetrievalErr = "account_or_environment_retrieval_err";
+    public const string UnknownErr = "unknown_err";
+
+    private static readonly HashSet<string> FlowOutcomes = new(StringComparer.Ordinal)
+    {
+        ProviderConfigErr, UnknownConfigKey, UrlParamErr, GrantTypeErr, AuthModeErr, CallbackErr, StateErr, StateCookieErr, TokenErr,
+        EnvironmentRetrievalErr, UnknownErr, ConnectionValidationFailed, ResourceCapped, MissingHmac, InvalidHmac,
+    };
+
+    /// <summary>
+    /// Whether a code ends an OAuth flow in the browser (WebSocket message and result page, spec §5.6) rather than
+    /// being answered as JSON to the request that started it.
+    /// </summary>
+    public static bool IsFlowOutcome(string code) => FlowOutcomes.Contains(code);
 }
 
 /// <summary>Issue codes inside <c>error.errors[]</c>; the same vocabulary as zod, which the reference uses.</summary>

@@ -1,4 +1,3 @@
-using Latchkey.Server.Hosting.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Latchkey.Server.Hosting;
@@ -46,7 +45,6 @@ public static class HostingFeature
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PublicUrls>();
-        builder.Services.AddSingleton<CallerAuthentication>();
         builder.Services.AddLatchkeyCors();
         return builder;
     }
@@ -60,7 +58,6 @@ public static class HostingFeature
         app.UseRouting();
         app.UseCors();
         app.Use(RequestRules.RequireJsonContentType);
-        app.Use(CallerAuthentication.Middleware);
         return app;
     }
 

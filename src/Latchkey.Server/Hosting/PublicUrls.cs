@@ -27,6 +27,12 @@ public sealed class PublicUrls(IOptions<ServerOptions> options, IServer server)
         }
     }
 
+    /// <summary>
+    /// The standalone Connect UI for one session token (spec §6.3). It carries apiURL so a self-hosted link works as
+    /// returned (DESIGN decision 9).
+    /// </summary>
+    public string ConnectLink(string sessionToken) => $"{ConnectUi}?session_token={sessionToken}&apiURL={Uri.EscapeDataString(Server)}";
+
     private static string? Trim(string? url) => string.IsNullOrWhiteSpace(url) ? null : url.Trim().TrimEnd('/');
 
     private string DeriveFromListener()

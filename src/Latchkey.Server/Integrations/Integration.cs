@@ -5,7 +5,7 @@ namespace Latchkey.Server.Integrations;
 
 /// <summary>
 /// An integration: a provider configured in one environment under a unique key, with the customer's OAuth app.
-/// Secrets stay sealed in this record; <see cref="OpenSecrets"/> is called only by code that needs them.
+/// Secrets stay sealed in this record; <see cref="IntegrationStore.OpenSecrets"/> opens them for code that needs them.
 /// </summary>
 public sealed record Integration
 {
@@ -46,16 +46,7 @@ public sealed record Integration
     public IReadOnlyList<string> ScopeList =>
         string.IsNullOrEmpty(Scopes) ? [] : Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public IntegrationSecrets OpenSecrets(SecretCodec codec) => new(
-        Open(codec, ClientSecretSealed, "client_secret_sealed"),
-        Open(codec, WebhookSecretSealed, "webhook_secret_sealed"),
-        Open(codec, PrivateKeySealed, "private_key_sealed"),
-        Open(codec, ConfigSealed, "config_sealed") is { } config ? JsonNode.Parse(config)!.AsObject() : null);
-
-    public SealedField Field(string column) => new("integrations", column, EnvironmentId, Uid);
-
-    private string? Open(SecretCodec codec, string? sealedValue, string column) =>
-        sealedValue is null ? null : codec.Open(sealedValue, Field(column));
+    internal SealedField Field(string column) => new("integrations", column, EnvironmentId, Uid);
 }
 
 /// <summary>The opened secrets of an integration. <see cref="ToString"/> never prints them.</summary>

@@ -12,7 +12,7 @@ public static partial class IntegrationRequests
 {
     private static readonly string[] CreateKeys = ["provider", "unique_key", "display_name", "forward_webhooks", "credentials", "integration_config", "custom"];
     private static readonly string[] UpdateKeys = ["unique_key", "display_name", "forward_webhooks", "credentials", "integration_config", "custom"];
-    private static readonly StringRule Scopes = new(0, 4096, ScopesPattern(), "must be a comma-separated list of scopes without spaces");
+    private static readonly StringRule Scopes = new(0, InputLimits.Secret, ScopesPattern(), "must be a comma-separated list of scopes without spaces");
     private static readonly StringRule PrivateKey = new(1, 16384, PemPattern(), "must be a PEM private key (-----BEGIN RSA PRIVATE KEY-----)");
 
     public static Outcome<IntegrationInput> ReadCreate(JsonElement body, ProviderCatalog catalog)
@@ -95,9 +95,9 @@ public static partial class IntegrationRequests
                     var strict = root.Nested("credentials", ["type", "client_id", "client_secret", "scopes", "webhook_secret"])!.Value;
                     return new IntegrationCredentialsInput(type,
                         ClientId: strict.Text("client_id", StringRule.Name255, required: true),
-                        ClientSecret: strict.Text("client_secret", StringRule.Bounded(1, 4096), required: true),
+                        ClientSecret: strict.Text("client_secret", StringRule.Bounded(1, InputLimits.Secret), required: true),
                         Scopes: strict.Text("scopes", Scopes),
-                        WebhookSecret: strict.Text("webhook_secret", StringRule.Bounded(0, 255)),
+                        WebhookSecret: strict.Text("webhook_secret", StringRule.Bounded(0, InputLimits.Name)),
                         AppId: null,
                         AppLink: null,
                         PrivateKey: null);
@@ -108,7 +108,7 @@ public static partial class IntegrationRequests
                     var strict = root.Nested("credentials", ["type", "app_id", "app_link", "private_key"])!.Value;
                     return new IntegrationCredentialsInput(type, null, null, null, null,
                         strict.Text("app_id", StringRule.Name255, required: true),
-                        strict.Text("app_link", StringRule.Bounded(1, 2048), required: true),
+                        strict.Text("app_link", StringRule.Bounded(1, InputLimits.Url), required: true),
                         strict.Text("private_key", PrivateKey, required: true));
                 }
 
@@ -117,11 +117,11 @@ public static partial class IntegrationRequests
                     var strict = root.Nested("credentials", ["type", "client_id", "client_secret", "app_id", "app_link", "private_key"])!.Value;
                     return new IntegrationCredentialsInput(type,
                         strict.Text("client_id", StringRule.Name255, required: true),
-                        strict.Text("client_secret", StringRule.Bounded(1, 4096), required: true),
+                        strict.Text("client_secret", StringRule.Bounded(1, InputLimits.Secret), required: true),
                         null,
                         null,
                         strict.Text("app_id", StringRule.Name255, required: true),
-                        strict.Text("app_link", StringRule.Bounded(1, 2048), required: true),
+                        strict.Text("app_link", StringRule.Bounded(1, InputLimits.Url), required: true),
                         strict.Text("private_key", PrivateKey, required: true));
                 }
 

@@ -3,11 +3,12 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
+using Latchkey.Server.Connections;
 
 namespace Latchkey.Server.Integrations;
 
 /// <summary>The integrations table.</summary>
-public sealed class IntegrationStore(Database database, SecretCodec codec, TimeProvider clock)
+public sealed class IntegrationStore(Database database, SecretCodec codec, TimeProvider clock, ConnectionStore connections)
 {
     private const string Columns = """
         id AS Id, uid AS Uid, environment_id AS EnvironmentId, unique_key AS UniqueKey, provider AS Provider,
@@ -112,25 +113,24 @@ public sealed class IntegrationStore(Database database, SecretCodec codec, TimeP
 
     public async Task DeleteAsync(Integration integration, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
-        // Its connections go with it (soft-deleted, like a connection deleted by hand).
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE connections SET deleted_at = @now WHERE integration_id = @Id AND deleted_at IS NULL",
-            new { integration.Id, now }, transaction, cancellationToken: cancellationToken));
+        // Its connections go with it (soft-deleted by their owner, like a connection deleted by hand), in one transaction.
+        await connections.SoftDeleteOfIntegrationAsync(connection, transaction, integration.Id, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM integrations WHERE id = @Id", new { integration.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<long> CountLiveConnectionsAsync(long integrationId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM connections WHERE integration_id = @integrationId AND deleted_at IS NULL",
-            new { integrationId }, cancellationToken: cancellationToken));
-    }
+    /// <summary>The integration's secrets, opened (client secret, webhook secret, private key, config).</summary>
+    public IntegrationSecrets OpenSecrets(Integration integration) => new(
+        Open(integration, integration.ClientSecretSealed, "client_secret_sealed"),
+        Open(integration, integration.WebhookSecretSealed, "webhook_secret_sealed"),
+        Open(integration, integration.PrivateKeySealed, "private_key_sealed"),
+        Open(integration, integration.ConfigSealed, "config_sealed") is { } config ? JsonNode.Parse(config)!.AsObject() : null);
+
+    private string? Open(Integration integration, string? sealedValue, string column) =>
+        sealedValue is null ? null : codec.Open(sealedValue, integration.Field(column));
 
     private (string? ClientSecret, string? WebhookSecret, string? PrivateKey, string? Config) Seal(Integration row, IntegrationInput input)
     {
@@ -139,7 +139,7 @@ public sealed class IntegrationStore(Database database, SecretCodec codec, TimeP
         string? config = null;
         if (input.IntegrationConfig is not null || input.Custom is not null)
         {
-            var existing = row.ConfigSealed is null ? null : row.OpenSecrets(codec).Config;
+            var existing = row.ConfigSealed is null ? null : OpenSecrets(row).Config;
             var merged = new JsonObject
             {
                 ["integration_config"] = (input.IntegrationConfig ?? existing?["integration_config"])?.DeepClone(),

@@ -1,12 +1,11 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Providers;
-using Latchkey.Server.Vault;
 
 namespace Latchkey.Server.Integrations;
 
 /// <summary>The public integration object of spec §4.7 (<c>ApiPublicIntegration</c>).</summary>
-public sealed class IntegrationView(ProviderCatalog catalog, ProviderResponses providers, PublicUrls urls, SecretCodec codec)
+public sealed class IntegrationView(ProviderCatalog catalog, ProviderResponses providers, PublicUrls urls, IntegrationStore store)
 {
     public JsonObject Build(Integration integration, bool includeWebhook = false, bool includeCredentials = false, string? environmentUid = null)
     {
@@ -37,7 +36,7 @@ public sealed class IntegrationView(ProviderCatalog catalog, ProviderResponses p
 
     private JsonObject? Credentials(Integration integration, string? authMode)
     {
-        var secrets = integration.OpenSecrets(codec);
+        var secrets = store.OpenSecrets(integration);
         return authMode switch
         {
             AuthModes.OAuth1 or AuthModes.OAuth2 or AuthModes.Tba => new JsonObject

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Latchkey.Server.Connections;
 
 namespace Latchkey.Server.Integrations;
 
@@ -71,7 +72,7 @@ public static class IntegrationsEndpoints
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> UpdateIntegrationAsync(
-        string uniqueKey, Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, ProviderCatalog catalog,
+        string uniqueKey, Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, ProviderCatalog catalog, ConnectionStore connections,
         CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
@@ -93,7 +94,7 @@ public static class IntegrationsEndpoints
         }
 
         var renamed = input.Value.UniqueKey is { } newKey && newKey != integration.UniqueKey;
-        if (renamed && await store.CountLiveConnectionsAsync(integration.Id, cancellationToken) > 0)
+        if (renamed && await connections.CountLiveOfIntegrationAsync(integration.Id, cancellationToken) > 0)
         {
             return ApiError.InvalidBody("An integration with connections cannot be renamed.", "unique_key");
         }

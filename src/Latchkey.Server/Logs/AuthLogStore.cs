@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Latchkey.Server.Storage;
+using Latchkey.Server.Hosting.Validation;
 
 namespace Latchkey.Server.Logs;
 
@@ -59,38 +60,26 @@ public sealed class AuthLogStore(Database database)
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         foreach (var entry in entries)
         {
-            var uid = Guid.NewGuid().ToString();
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO auth_logs (uid, environment_id, kind, integration_key, connection_id, success, error_type, message, steps, started_at, duration_ms)
-                VALUES (@uid, @EnvironmentId, @Kind, @IntegrationKey, @ConnectionId, @success, @ErrorType, @message, @steps, @startedAt, @durationMs)
+                VALUES (@Uid, @EnvironmentId, @Kind, @IntegrationKey, @ConnectionId, @success, @ErrorType, @message, @steps, @startedAt, @durationMs)
                 """,
                 new
                 {
-                    uid,
+                    entry.Uid,
                     entry.EnvironmentId,
                     entry.Kind,
                     entry.IntegrationKey,
                     entry.ConnectionId,
                     success = entry.Success ? 1 : 0,
                     entry.ErrorType,
-                    message = Truncate(entry.Message, 2000),
-                    steps = JsonSerializer.Serialize(entry.Steps.Select(s => new StoredStep(Truncate(s.Name, 200)!, s.At.ToUnixTimeMilliseconds(), Truncate(s.Detail, 1000)))),
+                    message = Truncate(entry.Message, InputLimits.Text),
+                    steps = JsonSerializer.Serialize(entry.Steps.Select(s => new StoredStep(Truncate(s.Name, InputLimits.StepName)!, s.At.ToUnixTimeMilliseconds(), Truncate(s.Detail, InputLimits.StepDetail)))),
                     startedAt = entry.StartedAt.ToUnixTimeMilliseconds(),
                     durationMs = (int)Math.Min(int.MaxValue, entry.Duration.TotalMilliseconds),
                 },
                 transaction, cancellationToken: cancellationToken));
-
-            if (entry is { Success: false, Kind: "refresh", ConnectionId: { } connectionId })
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE connections SET last_refresh_error = @uid
-                    WHERE environment_id = @EnvironmentId AND connection_id = @connectionId AND deleted_at IS NULL AND last_refresh_failure_at IS NOT NULL
-                      AND integration_id IN (SELECT id FROM integrations WHERE environment_id = @EnvironmentId AND unique_key = @IntegrationKey)
-                    """,
-                    new { uid, entry.EnvironmentId, connectionId, entry.IntegrationKey }, transaction, cancellationToken: cancellationToken));
-            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,4 +1,4 @@
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 
 namespace Latchkey.Server.Logs;
 

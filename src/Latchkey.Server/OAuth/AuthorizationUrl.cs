@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Tokens;
 
 namespace Latchkey.Server.OAuth;
 
@@ -26,25 +27,11 @@ public static class AuthorizationUrl
 
     public static string Challenge(string verifier) => System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 
-    /// <summary>Values of the connection config, for <c>${connectionConfig.x}</c> in URLs and parameters.</summary>
-    public static TemplateValues ValuesOf(JsonObject connectionConfig)
-    {
-        var values = new TemplateValues();
-        foreach (var (key, value) in connectionConfig)
-        {
-            if (value is JsonValue scalar)
-            {
-                values.Set($"connectionConfig.{key}", scalar.ToString());
-            }
-        }
-
-        return values;
-    }
 
     public static Outcome<string> Build(AuthorizationRequest request)
     {
         var provider = request.Provider;
-        var values = ValuesOf(request.ConnectionConfig);
+        var values = TemplateValues.Of(request.ConnectionConfig);
         var skipEncode = provider.Definition.GetStringList("authorization_url_skip_encode");
         var baseUrl = ProviderUrls.Render(provider.AuthorizationUrl ?? "", values, skipEncoding: skipEncode.Contains("base_url"));
         if (baseUrl is null)
@@ -123,6 +110,6 @@ public static class AuthorizationUrl
     }
 
     private static ApiError ParamError(string what, JsonObject config) =>
-        ApiError.BadRequest(FlowErrors.UrlParam,
+        ApiError.BadRequest(ErrorCodes.UrlParamErr,
             $"The provider's {what} needs connection settings that were not given (provided: {string.Join(", ", config.Select(p => p.Key).DefaultIfEmpty("none"))}).");
 }

@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using Latchkey.Server.Connections;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Logs;
 using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Latchkey.Server.Tokens;
 
 namespace Latchkey.Server.OAuth;
 
@@ -65,8 +66,9 @@ public static class ClientCredentialsEndpoint
         }
 
         var (tags, endUser, organization) = EntryRequest.Ownership(session);
-        await writer.SaveAsync(new NewConnection(caller.EnvironmentId, context.Value.Integration.Id, context.Value.ConnectionId, token.Value.Credentials,
-            token.Value.ExpiresAt, context.Value.ConnectionConfig, tags, endUser, organization, session?.WebhookUrlOverride), cancellationToken);
+        var integration = context.Value.Integration;
+        await writer.SaveAsync(new NewConnection(caller.EnvironmentId, integration.Id, integration.UniqueKey, integration.Provider, context.Value.ConnectionId,
+            token.Value.Credentials, token.Value.ExpiresAt, context.Value.ConnectionConfig, tags, endUser, organization, session?.Terms.WebhookUrlOverride), cancellationToken);
         return TypedResults.Ok(new JsonObject { ["providerConfigKey"] = providerConfigKey, ["connectionId"] = context.Value.ConnectionId });
     }
 }

@@ -1,23 +1,21 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Providers;
-using Latchkey.Server.Vault;
+using Latchkey.Server.Integrations;
 
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
 /// Steps 1–10 of spec §5.1 for <c>GET /oauth/connect/:key</c>. Failures come back as <see cref="ApiError"/>s:
-/// those whose code is a <see cref="FlowErrors"/> type go to the WebSocket and the result page; the rest (bad token,
+/// those whose code <see cref="ErrorCodes.IsFlowOutcome"/> go to the WebSocket and the result page; the rest (bad token,
 /// integration not allowed, reconnect target gone, connection_id with a session) are answered as JSON.
 /// </summary>
-public sealed class FlowPreparation(EntryRequest entry, SecretCodec codec, PublicUrls urls)
+public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integrations, PublicUrls urls)
 {
     private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1];
-
-    public static bool IsFlowError(ApiError error) => error.Code.EndsWith("_err", StringComparison.Ordinal) || error.Code == FlowErrors.ResourceCapped;
 
     public async Task<Outcome<PreparedFlow>> PrepareAsync(Caller caller, string integrationKey, IQueryCollection query, CancellationToken cancellationToken)
     {
@@ -35,10 +33,10 @@ public sealed class FlowPreparation(EntryRequest entry, SecretCodec codec, Publi
         // Client overrides let an end user bring their own OAuth app (spec §5.1 step 9).
         var overrides = QueryRules.Map(query, "credentials");
         var clientId = NonEmpty(overrides.GetValueOrDefault("oauth_client_id_override")) ?? integration.ClientId;
-        var clientSecret = NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")) ?? integration.OpenSecrets(codec).ClientSecret;
+        var clientSecret = NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")) ?? integrations.OpenSecrets(integration).ClientSecret;
         if (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret))
         {
-            return ApiError.BadRequest(FlowErrors.ProviderConfig, $"Integration '{integrationKey}' has no OAuth client id and secret configured.");
+            return ApiError.BadRequest(ErrorCodes.ProviderConfigErr, $"Integration '{integrationKey}' has no OAuth client id and secret configured.");
         }
 
         // Session defaults win over the request: authorization params replace, user scope comes from them (spec §5.1 step 7).
@@ -68,18 +66,17 @@ public sealed class FlowPreparation(EntryRequest entry, SecretCodec codec, Publi
                 ClientIdOverride: NonEmpty(overrides.GetValueOrDefault("oauth_client_id_override")),
                 ClientSecretOverride: NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")),
                 RefreshTokenOverride: NonEmpty(overrides.GetValueOrDefault("oauth_refresh_token_override"))),
-            new FlowOwnership(tags, endUser, organization, session?.WebhookUrlOverride));
+            new FlowOwnership(tags, endUser, organization, session?.Terms.WebhookUrlOverride));
     }
 
     // The credential-entry checks answer with HTTP error codes; the OAuth flow reports some of them as flow errors.
     private static ApiError ToFlowError(ApiError error) => error.Code switch
     {
-        ErrorCodes.UnknownProviderConfig => ApiError.BadRequest(FlowErrors.ProviderConfig, error.Message),
-        ErrorCodes.UnknownProviderTemplate => ApiError.BadRequest(FlowErrors.UnknownConfigKey, error.Message),
-        ErrorCodes.InvalidAuthMode => ApiError.BadRequest(FlowErrors.AuthMode, error.Message),
-        ErrorCodes.ResourceCapped => ApiError.BadRequest(FlowErrors.ResourceCapped, error.Message),
+        ErrorCodes.UnknownProviderConfig => ApiError.BadRequest(ErrorCodes.ProviderConfigErr, error.Message),
+        ErrorCodes.UnknownProviderTemplate => ApiError.BadRequest(ErrorCodes.UnknownConfigKey, error.Message),
+        ErrorCodes.InvalidAuthMode => ApiError.BadRequest(ErrorCodes.AuthModeErr, error.Message),
         ErrorCodes.InvalidQueryParams when error.Errors?.Any(e => e.Path.Count > 0 && e.Path[0] == "params") == true =>
-            ApiError.BadRequest(FlowErrors.UrlParam, string.Join("; ", error.Errors!.Select(e => e.Message))),
+            ApiError.BadRequest(ErrorCodes.UrlParamErr, string.Join("; ", error.Errors!.Select(e => e.Message))),
         _ => error,
     };
 

@@ -4,7 +4,6 @@ using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
-using Latchkey.Server.Vault;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.OAuth;
@@ -13,17 +12,18 @@ namespace Latchkey.Server.OAuth;
 /// Three-legged OAuth 1.0a (RFC 5849, spec §5.9): a signed request token whose callback carries our state (OAuth 1
 /// has no state parameter), the user's authorization, then a signed exchange for the access token.
 /// </summary>
-public sealed class OAuth1Flow(OAuthSessionStore sessions, IHttpClientFactory httpClients, SecretCodec codec, TimeProvider clock, ILogger<OAuth1Flow> logger)
+public sealed class OAuth1Flow(OAuthSessionStore sessions, IHttpClientFactory httpClients, IntegrationStore integrations, TimeProvider clock, ILogger<OAuth1Flow> logger)
+    : IAuthorizationGrant
 {
     public async Task<Outcome<(string Url, string State, string Binding)>> StartAsync(PreparedFlow prepared, CancellationToken cancellationToken)
     {
         var provider = prepared.Entry.Provider;
         var state = OAuthSessionStore.NewState();
         var callback = QueryHelpers.AddQueryString(prepared.CallbackUrl, "state", state);
-        var requestUrl = ProviderUrls.Render(provider.GetString("request_url"), AuthorizationUrl.ValuesOf(prepared.Entry.ConnectionConfig));
+        var requestUrl = ProviderUrls.Render(provider.GetString("request_url"), TemplateValues.Of(prepared.Entry.ConnectionConfig));
         if (requestUrl is null)
         {
-            return ApiError.BadRequest(FlowErrors.UrlParam, "The provider's request_url needs connection settings that were not given.");
+            return ApiError.BadRequest(ErrorCodes.UrlParamErr, "The provider's request_url needs connection settings that were not given.");
         }
 
         var answer = await SendSignedAsync(provider, requestUrl, provider.GetString("request_http_method", "POST"),
@@ -33,7 +33,7 @@ public sealed class OAuth1Flow(OAuthSessionStore sessions, IHttpClientFactory ht
         var requestSecret = answer?.GetValueOrDefault("oauth_token_secret");
         if (string.IsNullOrEmpty(requestToken) || requestSecret is null)
         {
-            return ApiError.BadRequest(FlowErrors.Token, $"{provider.DisplayName} did not issue a request token.");
+            return ApiError.BadRequest(ErrorCodes.TokenErr, $"{provider.DisplayName} did not issue a request token.");
         }
 
         var flow = OAuth2Flow.ToFlow(prepared, prepared.Secrets with { RequestTokenSecret = requestSecret }, clock.GetUtcNow());
@@ -59,22 +59,22 @@ public sealed class OAuth1Flow(OAuthSessionStore sessions, IHttpClientFactory ht
         var verifier = query["oauth_verifier"].ToString();
         if (token.Length == 0 || verifier.Length == 0)
         {
-            return ApiError.BadRequest(FlowErrors.Callback, $"{provider.DisplayName} did not return oauth_token and oauth_verifier{OAuth2Flow.ProviderErrorText(query)}.");
+            return ApiError.BadRequest(ErrorCodes.CallbackErr, $"{provider.DisplayName} did not return oauth_token and oauth_verifier{OAuth2Flow.ProviderErrorText(query)}.");
         }
 
-        var tokenUrl = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth1) ?? "", AuthorizationUrl.ValuesOf(flow.ConnectionConfig));
+        var tokenUrl = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth1) ?? "", TemplateValues.Of(flow.ConnectionConfig));
         if (tokenUrl is null)
         {
-            return ApiError.BadRequest(FlowErrors.UrlParam, "The provider's token_url needs connection settings that were not given.");
+            return ApiError.BadRequest(ErrorCodes.UrlParamErr, "The provider's token_url needs connection settings that were not given.");
         }
 
         var answer = await SendSignedAsync(provider, tokenUrl, provider.GetString("token_http_method", "POST"),
             [KeyValuePair.Create("oauth_verifier", verifier)], provider.TokenParams,
-            flow.Secrets.ClientIdOverride ?? integration.ClientId ?? "", flow.Secrets.ClientSecretOverride ?? integration.OpenSecrets(codec).ClientSecret ?? "",
+            flow.Secrets.ClientIdOverride ?? integration.ClientId ?? "", flow.Secrets.ClientSecretOverride ?? integrations.OpenSecrets(integration).ClientSecret ?? "",
             token, flow.Secrets.RequestTokenSecret, cancellationToken);
         if (answer?.GetValueOrDefault("oauth_token") is not { Length: > 0 } accessToken || answer.GetValueOrDefault("oauth_token_secret") is not { } accessSecret)
         {
-            return ApiError.BadRequest(FlowErrors.Unknown, $"{provider.DisplayName} did not exchange the request token for an access token.");
+            return ApiError.BadRequest(ErrorCodes.UnknownErr, $"{provider.DisplayName} did not exchange the request token for an access token.");
         }
 
         var raw = new JsonObject(answer.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));

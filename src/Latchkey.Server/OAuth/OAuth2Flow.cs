@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Providers;
-using Latchkey.Server.Vault;
+using Latchkey.Server.Tokens;
 
 namespace Latchkey.Server.OAuth;
 
@@ -13,21 +13,21 @@ public sealed record CompletedAuth(JsonObject Credentials, DateTimeOffset? Expir
 }
 
 /// <summary>The authorization-code grant: the redirect to the provider (spec §5.3) and the exchange at the callback (§5.4–5.5).</summary>
-public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens, SecretCodec codec, TimeProvider clock)
+public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens, IntegrationStore integrations, TimeProvider clock) : IAuthorizationGrant
 {
     public async Task<Outcome<(string Url, string State, string Binding)>> StartAsync(PreparedFlow prepared, CancellationToken cancellationToken)
     {
         var provider = prepared.Entry.Provider;
         var config = prepared.Entry.ConnectionConfig;
-        var values = AuthorizationUrl.ValuesOf(config);
+        var values = TemplateValues.Of(config);
         if (provider.TokenParams.Values.Any(template => !Template.IsComplete(Template.Render(template, values))))
         {
-            return ApiError.BadRequest(FlowErrors.UrlParam, "The provider's token_params need connection settings that were not given.");
+            return ApiError.BadRequest(ErrorCodes.UrlParamErr, "The provider's token_params need connection settings that were not given.");
         }
 
         if (provider.TokenParams.TryGetValue("grant_type", out var grant) && grant != "authorization_code")
         {
-            return ApiError.BadRequest(FlowErrors.GrantType, $"The provider is set up for the '{grant}' grant, not authorization_code.");
+            return ApiError.BadRequest(ErrorCodes.GrantTypeErr, $"The provider is set up for the '{grant}' grant, not authorization_code.");
         }
 
         var verifier = provider.DisablePkce ? null : AuthorizationUrl.NewCodeVerifier();
@@ -49,16 +49,16 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
         var code = query[provider.GetString("authorization_code_param_in_callback", "code")].ToString();
         if (code.Length == 0)
         {
-            return ApiError.BadRequest(FlowErrors.Callback, $"{provider.DisplayName} did not return an authorization code{ProviderErrorText(query)}.");
+            return ApiError.BadRequest(ErrorCodes.CallbackErr, $"{provider.DisplayName} did not return an authorization code{ProviderErrorText(query)}.");
         }
 
         var clientId = flow.Secrets.ClientIdOverride ?? integration.ClientId ?? "";
-        var clientSecret = flow.Secrets.ClientSecretOverride ?? integration.OpenSecrets(codec).ClientSecret ?? "";
-        var values = AuthorizationUrl.ValuesOf(flow.ConnectionConfig);
+        var clientSecret = flow.Secrets.ClientSecretOverride ?? integrations.OpenSecrets(integration).ClientSecret ?? "";
+        var values = TemplateValues.Of(flow.ConnectionConfig);
         var tokenUrl = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth2) ?? "", values);
         if (tokenUrl is null)
         {
-            return ApiError.BadRequest(FlowErrors.UrlParam, "The provider's token_url needs connection settings that were not given.");
+            return ApiError.BadRequest(ErrorCodes.UrlParamErr, "The provider's token_url needs connection settings that were not given.");
         }
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -80,13 +80,13 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
         var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, clientId, clientSecret, cancellationToken);
         if (!answer.Succeeded)
         {
-            return ApiError.BadRequest(FlowErrors.Unknown, $"{provider.DisplayName} refused the authorization code: {answer.Describe()}.");
+            return ApiError.BadRequest(ErrorCodes.UnknownErr, $"{provider.DisplayName} refused the authorization code: {answer.Describe()}.");
         }
 
         var parsed = TokenResponse.OAuth2(provider, answer.Body!, clock.GetUtcNow());
         if (parsed is null)
         {
-            return ApiError.BadRequest(FlowErrors.Unknown, $"{provider.DisplayName}'s token response has no access token.");
+            return ApiError.BadRequest(ErrorCodes.UnknownErr, $"{provider.DisplayName}'s token response has no access token.");
         }
 
         var (credentials, expiresAt) = parsed.Value;

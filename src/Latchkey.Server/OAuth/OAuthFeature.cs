@@ -1,5 +1,4 @@
-using Latchkey.Server.Hosting.Authentication;
-using Latchkey.Server.Storage;
+using Latchkey.Server.Callers;
 
 namespace Latchkey.Server.OAuth;
 
@@ -11,15 +10,10 @@ public static class OAuthFeature
         builder.Services.AddSingleton<FlowPreparation>();
         builder.Services.AddSingleton<FlowReporter>();
         builder.Services.AddSingleton<FlowLog>();
-        builder.Services.AddSingleton<TokenEndpoint>();
         builder.Services.AddSingleton<OAuth2Flow>();
         builder.Services.AddSingleton<OAuth1Flow>();
-        builder.Services.AddSingleton<OAuthCompletion>();
-        builder.Services.AddSingleton<CallbackServices>();
-        builder.Services.AddSingleton<ClientCredentialsGrant>();
-        builder.Services.AddSingleton<RefreshCredentials>();
-        builder.Services.AddSingleton<TokenRefresher>();
-        builder.Services.AddSingleton<IRefreshLock, InProcessRefreshLock>();
+        builder.Services.AddSingleton<AuthorizationGrants>();
+        builder.Services.AddSingleton<OAuthCallback>();
         builder.Services.AddHostedService<AbandonedFlowsCleanup>();
         return builder;
     }

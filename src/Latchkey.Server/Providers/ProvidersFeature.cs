@@ -1,5 +1,5 @@
 using System.Reflection;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Providers;

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Latchkey.Server.Providers;
 
 /// <summary>
@@ -18,15 +20,19 @@ public sealed class TemplateValues
         return this;
     }
 
-    /// <summary>Adds every entry as <c>prefix.key</c>.</summary>
-    public TemplateValues SetAll(string prefix, IEnumerable<KeyValuePair<string, string>> entries)
+    /// <summary>Values of the connection config, for <c>${connectionConfig.x}</c> in URLs and parameters.</summary>
+    public static TemplateValues Of(JsonObject connectionConfig)
     {
-        foreach (var (key, value) in entries)
+        var values = new TemplateValues();
+        foreach (var (key, value) in connectionConfig)
         {
-            Set($"{prefix}.{key}", value);
+            if (value is JsonValue scalar)
+            {
+                values.Set($"connectionConfig.{key}", scalar.ToString());
+            }
         }
 
-        return this;
+        return values;
     }
 
     public string? Find(string path)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Latchkey.Server.Hosting;
 
 namespace Latchkey.Server.Realtime;
 
@@ -60,7 +61,7 @@ public sealed class RealtimeHub(ILogger<RealtimeHub> logger)
 
         object message = outcome.Success
             ? new Success("success", outcome.ProviderConfigKey, outcome.ConnectionId, outcome.IsPending)
-            : new Failure("error", outcome.ProviderConfigKey, outcome.ConnectionId, outcome.ErrorType ?? "unknown_err", outcome.ErrorDescription ?? "");
+            : new Failure("error", outcome.ProviderConfigKey, outcome.ConnectionId, outcome.ErrorType ?? ErrorCodes.UnknownErr, outcome.ErrorDescription ?? "");
         try
         {
             await client.SendAsync(message, cancellationToken);

@@ -1,23 +1,25 @@
 using System.Data.Common;
 using Dapper;
+using Latchkey.Server.Connections;
 using Latchkey.Server.Environments;
+using Latchkey.Server.Storage;
 
 namespace Latchkey.Server.Webhooks;
 
 /// <summary>
-/// Writes auth webhook events into the outbox inside the caller's transaction, so an event exists exactly when its
-/// connection change was committed (a crash between the two loses nothing). Targets and body are decided here:
-/// spec §7.1 rules, primary + secondary URL, a connection's <c>webhook_url_override</c> replacing both.
+/// Writes auth webhook events into the outbox inside the transaction of the connection change that raised them, so an
+/// event exists exactly when its change was committed (a crash between the two loses nothing). Targets and body are
+/// decided here: spec §7.1 rules, primary + secondary URL, a connection's <c>webhook_url_override</c> replacing both.
 /// </summary>
-public sealed class AuthWebhookOutbox(TimeProvider clock, WebhookSignal signal)
+public sealed class AuthWebhookOutbox(TimeProvider clock, WebhookSignal signal) : IChangeHandler<ConnectionEvent>
 {
-    public async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, AuthWebhookEvent e, CancellationToken ct)
+    public async Task HandleAsync(ConnectionEvent change, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var (environmentName, settings) = await EnvironmentStore.ReadWebhookSettingsAsync(connection, transaction, e.EnvironmentId, ct);
-        var wanted = e.Operation switch
+        var (environmentName, settings) = await EnvironmentStore.ReadWebhookSettingsAsync(connection, transaction, change.EnvironmentId, cancellationToken);
+        var wanted = change.Operation switch
         {
-            AuthWebhookEvent.Creation => settings.OnAuthCreation,
-            AuthWebhookEvent.Refresh => settings.OnAuthRefreshError,
+            ConnectionEvent.Creation => settings.OnAuthCreation,
+            ConnectionEvent.Refresh => settings.OnAuthRefreshError,
             _ => true,
         };
         if (!wanted)
@@ -25,16 +27,14 @@ public sealed class AuthWebhookOutbox(TimeProvider clock, WebhookSignal signal)
             return;
         }
 
-        var urlOverride = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT webhook_url_override FROM connections WHERE id = @ConnectionRowId", new { e.ConnectionRowId }, transaction, cancellationToken: ct));
-        string?[] targets = string.IsNullOrEmpty(urlOverride) ? [settings.PrimaryUrl, settings.SecondaryUrl] : [urlOverride];
+        string?[] targets = string.IsNullOrEmpty(change.WebhookUrlOverride) ? [settings.PrimaryUrl, settings.SecondaryUrl] : [change.WebhookUrlOverride];
         var urls = targets.Where(u => !string.IsNullOrEmpty(u)).Distinct(StringComparer.Ordinal).ToArray();
         if (urls.Length == 0)
         {
             return;
         }
 
-        var body = WebhookPayload.Build(e, environmentName);
+        var body = WebhookPayload.Build(change, environmentName);
         var eventId = Guid.NewGuid().ToString();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var url in urls)
@@ -46,8 +46,8 @@ public sealed class AuthWebhookOutbox(TimeProvider clock, WebhookSignal signal)
                 VALUES (@eventId, @EnvironmentId, @ConnectionRowId, @ConnectionId, @IntegrationKey, @Operation, @success,
                     @url, @body, 0, 0, @now, @now)
                 """,
-                new { eventId, e.EnvironmentId, e.ConnectionRowId, e.ConnectionId, e.IntegrationKey, e.Operation, success = e.Success ? 1 : 0, url, body, now },
-                transaction, cancellationToken: ct));
+                new { eventId, change.EnvironmentId, change.ConnectionRowId, change.ConnectionId, change.IntegrationKey, change.Operation, success = change.Success ? 1 : 0, url, body, now },
+                transaction, cancellationToken: cancellationToken));
         }
 
         // The dispatcher looks soon; what it finds depends on the commit, and polling covers a wake-up that came early.

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Latchkey.Server.Connections;
 
 namespace Latchkey.Server.Webhooks;
 
@@ -23,7 +24,7 @@ public static class WebhookPayload
     // Like JavaScript's JSON.stringify: no escaping of non-ASCII or HTML characters beyond what JSON requires.
     private static readonly JsonSerializerOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Build(AuthWebhookEvent e, string environmentName)
+    public static string Build(ConnectionEvent e, string environmentName)
     {
         var body = new JsonObject
         {

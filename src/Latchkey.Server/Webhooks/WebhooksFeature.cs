@@ -1,4 +1,6 @@
+using Latchkey.Server.Connections;
 using Latchkey.Server.Outbound;
+using Latchkey.Server.Storage;
 
 namespace Latchkey.Server.Webhooks;
 
@@ -27,6 +29,7 @@ public static class WebhooksFeature
             .ValidateOnStart();
         builder.Services.AddSingleton<WebhookSignal>();
         builder.Services.AddSingleton<AuthWebhookOutbox>();
+        builder.Services.AddSingleton<IChangeHandler<ConnectionEvent>>(services => services.GetRequiredService<AuthWebhookOutbox>());
         builder.Services.AddSingleton<WebhookDeliveryStore>();
         builder.Services.AddHostedService<WebhookDispatcher>();
 

@@ -34,11 +34,12 @@ public sealed class AuthLogRetentionTests
         var connectionId = await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
         var environmentId = (await app.Services.GetRequiredService<Latchkey.Server.Environments.EnvironmentStore>().FindBySecretKeyAsync(app.SecretKey, Server.Cancellation))!.Id;
         var stored = (await app.Services.GetRequiredService<ConnectionStore>().FindAsync(environmentId, "fake-apikey", connectionId, Server.Cancellation))!;
-        await app.Services.GetRequiredService<ConnectionWriter>().RecordRefreshFailureAsync(stored, "refresh_token_external_error", "refused in a test", Server.Cancellation);
-
-        app.Services.GetRequiredService<AuthLogWriter>().Record(new AuthLogEntry(environmentId, "refresh", "fake-apikey", connectionId, false,
+        var entry = new AuthLogEntry(environmentId, "refresh", "fake-apikey", connectionId, false,
             "refresh_token_external_error", "The provider refused the refresh token.", [new AuthLogStep("token request", DateTimeOffset.UtcNow, "HTTP 400")],
-            DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(12)));
+            DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(12));
+        await app.Services.GetRequiredService<ConnectionWriter>().RecordRefreshFailureAsync(stored,
+            new RefreshFailure("refresh_token_external_error", "refused in a test", entry.Uid, ExhaustedAfterDays: 4), Server.Cancellation);
+        app.Services.GetRequiredService<AuthLogWriter>().Record(entry);
         await WaitForCountAsync(app, 2);
         var logId = (await (await app.Backend.GetAsync("/logs?outcome=failure", Server.Cancellation)).JsonAsync())["data"]![0]!["id"]!.GetValue<string>();
         var connection = await (await app.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-apikey", Server.Cancellation)).JsonAsync();

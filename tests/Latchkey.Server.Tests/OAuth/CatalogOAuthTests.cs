@@ -32,7 +32,7 @@ public sealed class CatalogOAuthTests
         Assert.Equal("client-123", query["client_id"].ToString());
         Assert.Equal("state-xyz", query["state"].ToString());
         Assert.Equal(verifier is not null, query.ContainsKey("code_challenge"));
-        Assert.NotNull(ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth2)!, AuthorizationUrl.ValuesOf(config)));
+        Assert.NotNull(ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth2)!, TemplateValues.Of(config)));
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public sealed class CatalogOAuthTests
     public void OAuth1Provider_HasRenderableEndpoints(string name)
     {
         var provider = BuiltIn.Find(name)!;
-        var values = AuthorizationUrl.ValuesOf(SampleConfig(provider));
+        var values = TemplateValues.Of(SampleConfig(provider));
 
         Assert.NotNull(ProviderUrls.Render(provider.GetString("request_url"), values));
         Assert.NotNull(ProviderUrls.Render(provider.AuthorizationUrl!, values));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.OAuth;
+using Latchkey.Server.Tokens;
 using Latchkey.Server.Providers;
 
 namespace Latchkey.Server.Tests.OAuth;

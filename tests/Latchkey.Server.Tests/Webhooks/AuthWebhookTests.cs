@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Latchkey.Server.Connections;
 using Latchkey.Server.Webhooks;
 using Microsoft.Extensions.Time.Testing;
 
@@ -203,32 +204,32 @@ public sealed class AuthWebhookTests
         var environmentId = (await app.Services.GetRequiredService<Latchkey.Server.Environments.EnvironmentStore>().FindBySecretKeyAsync(app.SecretKey, Server.Cancellation))!.Id;
         var stored = (await app.Services.GetRequiredService<Latchkey.Server.Connections.ConnectionStore>().FindAsync(environmentId, "fake-apikey", connectionId, Server.Cancellation))!;
 
-        await EnqueueAsync(new AuthWebhookEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
-            AuthWebhookEvent.Refresh, false, "refresh_token_external_error", "The provider refused the refresh token.", null, null));
+        await EnqueueAsync(new ConnectionEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
+            ConnectionEvent.Refresh, false, "refresh_token_external_error", "The provider refused the refresh token.", null, null, null));
         // An override is always sent: it shows the receiver is reached, so a refresh event missing from it was never sent.
-        await EnqueueAsync(new AuthWebhookEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
-            AuthWebhookEvent.Override, true, null, null, null, null));
+        await EnqueueAsync(new ConnectionEvent(environmentId, stored.Id, connectionId, "fake-apikey", "fake-apikey", "API_KEY",
+            ConnectionEvent.Override, true, null, null, null, null, null));
         await receiver.WaitForAcceptedAsync(1);
         var deliveries = await WaitForSettledDeliveriesAsync(app);
 
-        string[] sent = onRefreshError ? [AuthWebhookEvent.Refresh, AuthWebhookEvent.Override] : [AuthWebhookEvent.Override];
+        string[] sent = onRefreshError ? [ConnectionEvent.Refresh, ConnectionEvent.Override] : [ConnectionEvent.Override];
         Assert.Equal(sent, deliveries.OrderBy(d => d.Id).Select(d => d.Operation));
         var bodies = receiver.All.Select(r => JsonNode.Parse(r.Body)!).ToArray();
         Assert.Equal(sent.Order(StringComparer.Ordinal), bodies.Select(b => b["operation"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         if (onRefreshError)
         {
-            var refresh = bodies.Single(b => b["operation"]!.GetValue<string>() == AuthWebhookEvent.Refresh);
+            var refresh = bodies.Single(b => b["operation"]!.GetValue<string>() == ConnectionEvent.Refresh);
             Assert.False(refresh["success"]!.GetValue<bool>());
             Assert.Equal("refresh_token_external_error", refresh["error"]!["type"]!.GetValue<string>());
         }
 
         // What the OAuth engine's refresh path does: enqueue inside its own transaction.
-        async Task EnqueueAsync(AuthWebhookEvent e)
+        async Task EnqueueAsync(ConnectionEvent e)
         {
             var database = app.Services.GetRequiredService<Latchkey.Server.Storage.Database>();
             await using var connection = await database.OpenAsync(Server.Cancellation);
             await using var transaction = await Latchkey.Server.Storage.Database.BeginWriteAsync(connection, Server.Cancellation);
-            await app.Services.GetRequiredService<AuthWebhookOutbox>().EnqueueAsync(connection, transaction, e, Server.Cancellation);
+            await app.Services.GetRequiredService<AuthWebhookOutbox>().HandleAsync(e, connection, transaction, Server.Cancellation);
             await transaction.CommitAsync(Server.Cancellation);
         }
     }

@@ -20,8 +20,8 @@ public static partial class Identifiers
     [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[^\s@]+$")]
     public static partial Regex EmailPattern();
 
-    public static readonly StringRule IntegrationKey = new(1, 255, IntegrationKeyPattern(), "must contain only letters, digits and ~:.@ _-");
-    public static readonly StringRule ProviderName = new(1, 255, ProviderNamePattern(), "must contain only letters, digits, _ and -");
-    public static readonly StringRule ConnectionId = new(1, 255, ConnectionIdPattern(), "contains characters that are not allowed in a connection id");
-    public static readonly StringRule Email = new(5, 255, EmailPattern(), "must be an e-mail address");
+    public static readonly StringRule IntegrationKey = new(1, InputLimits.Name, IntegrationKeyPattern(), "must contain only letters, digits and ~:.@ _-");
+    public static readonly StringRule ProviderName = new(1, InputLimits.Name, ProviderNamePattern(), "must contain only letters, digits, _ and -");
+    public static readonly StringRule ConnectionId = new(1, InputLimits.Name, ConnectionIdPattern(), "contains characters that are not allowed in a connection id");
+    public static readonly StringRule Email = new(5, InputLimits.Name, EmailPattern(), "must be an e-mail address");
 }

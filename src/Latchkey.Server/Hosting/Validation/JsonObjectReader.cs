@@ -116,7 +116,7 @@ public readonly struct JsonObjectReader
         return JsonNode.Parse(value.GetRawText())!.AsObject();
     }
 
-    public IReadOnlyList<string>? StringArray(string key, StringRule itemRule, bool required = false, int maxItems = 1000)
+    public IReadOnlyList<string>? StringArray(string key, StringRule itemRule, bool required = false, int maxItems = InputLimits.ListItems)
     {
         if (!TryGet(key, required, out var value))
         {

@@ -7,7 +7,7 @@ public sealed record StringRule(int Min = 0, int Max = int.MaxValue, Regex? Patt
 {
     public static readonly StringRule Any = new();
     public static readonly StringRule NonEmpty = new(Min: 1);
-    public static readonly StringRule Name255 = new(Min: 1, Max: 255);
+    public static readonly StringRule Name255 = new(Min: 1, Max: InputLimits.Name);
 
     public static StringRule Bounded(int min, int max) => new(min, max);
 }

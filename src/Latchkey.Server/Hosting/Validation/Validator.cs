@@ -5,8 +5,6 @@ public sealed class Validator
 {
     private readonly List<ValidationIssue> _issues = [];
 
-    public IReadOnlyList<ValidationIssue> Issues => _issues;
-
     public bool HasErrors => _issues.Count > 0;
 
     public void Add(string code, string message, IReadOnlyList<string> path) => _issues.Add(new ValidationIssue(code, message, path));

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Tokens;
 
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Refresh;
 
 /// <summary>When credentials are refreshed (spec §5.10, DESIGN decisions 1 and 2).</summary>
 public static class RefreshPolicy

@@ -1,18 +1,19 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
+using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Latchkey.Server.Environments;
+namespace Latchkey.Server.Settings;
 
 /// <summary>
 /// <c>GET/PATCH /environment</c>: the settings of the caller's environment, the same ones the dashboard edits.
 /// The webhook signing key is never listed; <c>POST /environment/webhook-signing-key</c> generates one and shows it
 /// once, <c>DELETE</c> goes back to signing with the secret key (spec §7.3).
 /// </summary>
-public static class EnvironmentEndpoints
+public static class SettingsEndpoints
 {
     public static async Task<Results<Ok<JsonObject>, ApiError>> GetEnvironmentAsync(
         Caller caller, HttpRequest request, EnvironmentStore store, CancellationToken cancellationToken)
@@ -34,7 +35,7 @@ public static class EnvironmentEndpoints
             return body.Error;
         }
 
-        var patch = EnvironmentRequests.ReadPatch(body.Value);
+        var patch = SettingsRequests.ReadPatch(body.Value);
         if (patch.Failed)
         {
             return patch.Error;

@@ -1,16 +1,15 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Latchkey.Server.ConnectSessions;
-using Latchkey.Server.CredentialEntry;
+using Latchkey.Server.Connections;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Providers;
-using Latchkey.Server.Vault;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Latchkey.Server.Connections;
+namespace Latchkey.Server.CredentialEntry;
 
 /// <summary><c>POST /connections</c>: import credentials obtained elsewhere (spec §4.6), verified like entered ones.</summary>
 public static class ConnectionImport
@@ -32,8 +31,8 @@ public static class ConnectionImport
     };
 
     public static async Task<Results<Created<JsonObject>, ApiError>> ImportConnectionAsync(
-        Caller caller, HttpRequest request, IntegrationStore integrations, ProviderCatalog catalog, EntryRequest entry,
-        CredentialVerifier verifier, ConnectionWriter writer, ConnectionStore store, SecretCodec codec, CancellationToken cancellationToken)
+        Caller caller, HttpRequest request, IntegrationStore integrations, ProviderCatalog catalog, ConnectionLimits limits,
+        CredentialVerifier verifier, ConnectionWriter writer, ConnectionStore store, ConnectionSecrets secrets, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
         if (body.Failed)
@@ -51,7 +50,7 @@ public static class ConnectionImport
         var connectionId = root.Text("connection_id", Identifiers.ConnectionId) ?? Guid.NewGuid().ToString();
         var metadata = root.OpenObject("metadata");
         var config = root.OpenObject("connection_config") ?? [];
-        var webhook = WebhookUrls.Read(root, "webhook_url_override");
+        var webhook = HttpUrls.Read(root, "webhook_url_override");
         var endUser = EndUserRequests.ReadEndUser(root, required: false);
         var tags = EndUserRequests.ReadTags(root, "tags");
         var credentialsReader = root.Nested("credentials", allowedKeys: null, required: true);
@@ -73,7 +72,7 @@ public static class ConnectionImport
         }
 
         var existing = await store.FindAsync(caller.EnvironmentId, integration.UniqueKey, connectionId, cancellationToken);
-        if (existing is null && await entry.IsAtLimitAsync(caller.Environment, cancellationToken))
+        if (existing is null && await limits.IsReachedAsync(caller.Environment, cancellationToken))
         {
             return ApiError.BadRequest(ErrorCodes.ResourceCapped, "This environment has reached its connection limit.");
         }
@@ -85,11 +84,11 @@ public static class ConnectionImport
         }
 
         var saved = await writer.SaveAsync(
-            new NewConnection(caller.EnvironmentId, integration.Id, connectionId, credentials.Value.Stored, credentials.Value.ExpiresAt, config,
+            new NewConnection(caller.EnvironmentId, integration.Id, integration.UniqueKey, integration.Provider, connectionId, credentials.Value.Stored, credentials.Value.ExpiresAt, config,
                 ConnectSession.BuildTags(endUser, null, tags), endUser, null, string.IsNullOrEmpty(webhook) ? null : webhook, metadata),
             cancellationToken);
         var connection = await store.GetLiveAsync(saved.Id, cancellationToken);
-        return TypedResults.Created((string?)null, ConnectionView.Full(connection!, connection!.OpenCredentials(codec), includeRefreshToken: true, lastFetchedAt: null));
+        return TypedResults.Created((string?)null, ConnectionView.Full(connection!, secrets.Open(connection!), includeRefreshToken: true, lastFetchedAt: null));
     }
 
     private static (JsonObject Stored, DateTimeOffset? ExpiresAt)? ReadCredentials(JsonObjectReader reader, string authMode, JsonObject config)

@@ -1,7 +1,7 @@
 using Latchkey.Server.ConnectSessions;
 using Latchkey.Server.Environments;
 
-namespace Latchkey.Server.Hosting.Authentication;
+namespace Latchkey.Server.Callers;
 
 public enum CallerKind
 {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Providers;
 
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Tokens;
 
 /// <summary>The OAuth 2 client-credentials grant (spec §5.5.3), at connection time and whenever its token expires.</summary>
 public sealed class ClientCredentialsGrant(TokenEndpoint tokens, TimeProvider clock)
@@ -18,7 +18,7 @@ public sealed class ClientCredentialsGrant(TokenEndpoint tokens, TimeProvider cl
         Provider provider, string clientId, string clientSecret, IReadOnlyList<string> scopes, JsonObject config,
         IReadOnlyDictionary<string, string> extraParams, CancellationToken cancellationToken)
     {
-        var values = AuthorizationUrl.ValuesOf(config);
+        var values = TemplateValues.Of(config);
         var tokenUrl = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth2ClientCredentials) ?? "", values);
         if (tokenUrl is null)
         {

@@ -1,8 +1,9 @@
 using Latchkey.Server.ConnectSessions;
 using Latchkey.Server.Environments;
 using Microsoft.Extensions.Options;
+using Latchkey.Server.Hosting;
 
-namespace Latchkey.Server.Hosting.Authentication;
+namespace Latchkey.Server.Callers;
 
 /// <summary>
 /// Authenticates a request for the scheme its endpoint declares, exactly as spec §4.1 describes (same checks, same

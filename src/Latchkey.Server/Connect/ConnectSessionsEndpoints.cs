@@ -1,22 +1,22 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Connections;
-using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Hosting.Authentication;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Realtime;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Latchkey.Server.ConnectSessions;
+using Latchkey.Server.ConnectSessions;
+
+namespace Latchkey.Server.Connect;
 
 public static class ConnectSessionsEndpoints
 {
     public static async Task<Results<Created<JsonObject>, ApiError>> CreateConnectSessionAsync(
-        Caller caller, HttpRequest request, IntegrationStore integrations, ConnectSessionStore sessions, EntryRequest entry,
+        Caller caller, HttpRequest request, IntegrationStore integrations, ConnectSessionStore sessions, ConnectionLimits limits,
         PublicUrls urls, CancellationToken cancellationToken)
     {
         var input = await ReadInputAsync(caller, request, reconnect: false, integrations, cancellationToken);
@@ -25,12 +25,12 @@ public static class ConnectSessionsEndpoints
             return input.Error;
         }
 
-        if (await entry.IsAtLimitAsync(caller.Environment, cancellationToken))
+        if (await limits.IsReachedAsync(caller.Environment, cancellationToken))
         {
             return ApiError.BadRequest(ErrorCodes.ResourceCapped, "This environment has reached its connection limit.");
         }
 
-        return await CreateAsync(caller, input.Value, input.Value.AllowedIntegrations, reconnectTarget: null, sessions, urls, cancellationToken);
+        return await CreateAsync(caller, input.Value.Terms, input.Value.Lifetime, reconnectTarget: null, sessions, urls, cancellationToken);
     }
 
     public static async Task<Results<Created<JsonObject>, ApiError>> CreateReconnectSessionAsync(
@@ -50,7 +50,9 @@ public static class ConnectSessionsEndpoints
                 $"Connection '{input.Value.ConnectionId}' does not exist for integration '{input.Value.IntegrationId}'.");
         }
 
-        return await CreateAsync(caller, input.Value, [target.IntegrationKey], target.Id, sessions, urls, cancellationToken);
+        // A reconnect session allows exactly the connection's integration.
+        var terms = input.Value.Terms with { AllowedIntegrations = [target.IntegrationKey] };
+        return await CreateAsync(caller, terms, input.Value.Lifetime, target.Id, sessions, urls, cancellationToken);
     }
 
     public static async Task<Ok<JsonObject>> GetConnectSessionAsync(
@@ -65,12 +67,12 @@ public static class ConnectSessionsEndpoints
         };
 
         // Optional keys are omitted, not null, when unset (spec §4.3); user_scopes is not echoed.
-        if (session.AllowedIntegrations is { Count: > 0 } allowed)
+        if (session.Terms.AllowedIntegrations is { Count: > 0 } allowed)
         {
             data["allowed_integrations"] = new JsonArray(allowed.Select(a => (JsonNode?)a).ToArray());
         }
 
-        if (session.IntegrationsConfigDefaults is { } defaults)
+        if (session.Terms.IntegrationsConfigDefaults is { } defaults)
         {
             var echoed = defaults.DeepClone().AsObject();
             foreach (var (_, entry) in echoed)
@@ -86,7 +88,7 @@ public static class ConnectSessionsEndpoints
             data["isReconnecting"] = true;
         }
 
-        if (session.Overrides is { } overrides)
+        if (session.Terms.Overrides is { } overrides)
         {
             data["overrides"] = overrides.DeepClone();
         }
@@ -121,22 +123,17 @@ public static class ConnectSessionsEndpoints
     }
 
     private static async Task<Results<Created<JsonObject>, ApiError>> CreateAsync(
-        Caller caller, ConnectSessionInput input, IReadOnlyList<string>? allowed, long? reconnectTarget, ConnectSessionStore sessions,
+        Caller caller, SessionTerms terms, TimeSpan lifetime, long? reconnectTarget, ConnectSessionStore sessions,
         PublicUrls urls, CancellationToken cancellationToken)
     {
-        var (session, token) = await sessions.CreateAsync(
-            new NewConnectSession(caller.EnvironmentId, input.EndUser, input.Organization, allowed, input.IntegrationsConfigDefaults,
-                input.Overrides, input.WebhookUrlOverride, input.Tags, reconnectTarget, input.Lifetime),
-            cancellationToken);
+        var (session, token) = await sessions.CreateAsync(new NewConnectSession(caller.EnvironmentId, terms, reconnectTarget, lifetime), cancellationToken);
 
-        // The link carries apiURL so a self-hosted link works as returned (DESIGN decision 9).
-        var link = $"{urls.ConnectUi}?session_token={token}&apiURL={Uri.EscapeDataString(urls.Server)}";
         return TypedResults.Created((string?)null, new JsonObject
         {
             ["data"] = new JsonObject
             {
                 ["token"] = token,
-                ["connect_link"] = link,
+                ["connect_link"] = urls.ConnectLink(token),
                 ["expires_at"] = Timestamps.Format(session.ExpiresAt),
             },
         });
@@ -144,7 +141,7 @@ public static class ConnectSessionsEndpoints
 
     private static async Task<JsonObject?> EndUserForDisplayAsync(ConnectSession session, ConnectionStore connections, CancellationToken cancellationToken)
     {
-        if (session.EndUser is { } endUser)
+        if (session.Terms.EndUser is { } endUser)
         {
             return new JsonObject
             {
@@ -152,10 +149,10 @@ public static class ConnectSessionsEndpoints
                 ["display_name"] = endUser.DisplayName,
                 ["email"] = endUser.Email,
                 ["tags"] = endUser.Tags is null ? null : new JsonObject(endUser.Tags.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
-                ["organization"] = session.Organization is null ? null : new JsonObject
+                ["organization"] = session.Terms.Organization is not { } organization ? null : new JsonObject
                 {
-                    ["id"] = session.Organization.Id,
-                    ["display_name"] = session.Organization.DisplayName,
+                    ["id"] = organization.Id,
+                    ["display_name"] = organization.DisplayName,
                 },
             };
         }
@@ -167,67 +164,5 @@ public static class ConnectSessionsEndpoints
         }
 
         return null;
-    }
-}
-
-/// <summary><c>POST /connect/telemetry</c>: the Connect UI's beacon (spec §3.12). Validated, then dropped: nothing leaves the server.</summary>
-public static class ConnectTelemetryEndpoint
-{
-    private static readonly HashSet<string> Events = new(StringComparer.Ordinal)
-    {
-        "open", "view:list", "view:integration", "view:unknown_error", "view:credentials_error", "view:success", "click:integration",
-        "click:doc", "click:doc_section", "click:connect", "click:close", "click:finish", "click:outside", "popup:blocked_by_browser",
-        "popup:closed_early",
-    };
-
-    public static async Task<Results<NoContent, ApiError>> RecordTelemetryAsync(
-        HttpRequest request, ConnectSessionStore sessions, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
-        if (body.Failed)
-        {
-            return body.Error;
-        }
-
-        var validator = new Validator();
-        var root = JsonObjectReader.Root(body.Value, validator, ["token", "event", "timestamp", "dimensions"]);
-        if (root is not { } reader)
-        {
-            return validator.ToError(ErrorCodes.InvalidBody);
-        }
-
-        var token = reader.Text("token", StringRule.Any);
-        if (token is null)
-        {
-            return ApiError.Unauthorized(ErrorCodes.MissingAuthHeader, "The telemetry body carries no token.");
-        }
-
-        var name = reader.Text("event", StringRule.NonEmpty, required: true);
-        if (name is not null && !Events.Contains(name))
-        {
-            reader.Fail("event", IssueCodes.InvalidValue, "is not a known telemetry event");
-        }
-
-        var timestamp = reader.Text("timestamp", StringRule.NonEmpty, required: true);
-        if (timestamp is not null && (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ||
-            (at - clock.GetUtcNow()).Duration() > TimeSpan.FromHours(2)))
-        {
-            reader.Fail("timestamp", IssueCodes.InvalidValue, "must be an ISO date within two hours of the server's clock");
-        }
-
-        reader.Nested("dimensions", ["integration"])?.Text("integration", Identifiers.IntegrationKey);
-        if (validator.HasErrors)
-        {
-            return validator.ToError(ErrorCodes.InvalidBody);
-        }
-
-        if (!SessionTokens.HasValidFormat(token))
-        {
-            return ApiError.Unauthorized(ErrorCodes.InvalidConnectSessionTokenFormat, "The connect session token has the wrong format.");
-        }
-
-        return await sessions.FindByTokenAsync(token, cancellationToken) is null
-            ? ApiError.Unauthorized(ErrorCodes.UnknownConnectSessionToken, "The connect session token is unknown or has expired.")
-            : TypedResults.NoContent();
     }
 }

@@ -1,4 +1,4 @@
-namespace Latchkey.Server.Hosting.Authentication;
+namespace Latchkey.Server.Callers;
 
 /// <summary>The credential schemes of spec §4.1.</summary>
 public enum AuthScheme

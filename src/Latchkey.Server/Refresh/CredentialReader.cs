@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.OAuth;
-using Latchkey.Server.Vault;
+using Latchkey.Server.Connections;
 
-namespace Latchkey.Server.Connections;
+namespace Latchkey.Server.Refresh;
 
 /// <summary>A connection as read for the customer, with its credentials opened.</summary>
 public sealed record CredentialRead(StoredConnection Connection, JsonObject Credentials)
@@ -17,13 +16,13 @@ public sealed record CredentialRead(StoredConnection Connection, JsonObject Cred
 /// single-flight per connection: concurrent readers of one connection share one in-flight refresh, which then takes
 /// the connection's lock, so a hundred simultaneous reads after expiry make one call to the provider.
 /// </summary>
-public sealed class CredentialReader(SecretCodec codec, RefreshCredentials refresh, TokenRefresher refresher, TimeProvider clock)
+public sealed class CredentialReader(ConnectionSecrets secrets, RefreshCredentials refresh, TokenRefresher refresher, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<long, Lazy<Task<Outcome<CredentialRead>>>> _inFlight = new();
 
     public async Task<Outcome<CredentialRead>> ReadAsync(StoredConnection connection, bool forceRefresh, CancellationToken cancellationToken)
     {
-        var credentials = connection.OpenCredentials(codec);
+        var credentials = secrets.Open(connection);
         var now = clock.GetUtcNow();
         if (!RefreshPolicy.IsDue(credentials, refresh.ProviderOf(connection), now, forceRefresh))
         {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Tokens;
 
 /// <summary><c>application/x-www-form-urlencoded</c> as browsers' URLSearchParams writes it (spaces become <c>+</c>).</summary>
 public static class FormEncoding

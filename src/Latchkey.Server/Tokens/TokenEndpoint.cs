@@ -6,15 +6,12 @@ using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Tokens;
 
 /// <summary>The answer of a token endpoint: its JSON (or form) body, or why there is none. Never prints tokens.</summary>
 public sealed record TokenAnswer(JsonObject? Body, int Status, string? Error, string? ErrorDescription)
 {
     public bool Succeeded => Body is not null && Error is null;
-
-    /// <summary>A client error (4xx) is the provider refusing the grant; anything else may be transient.</summary>
-    public bool IsRefusal => Status is >= 400 and < 500;
 
     public string Describe() => Error is null ? $"HTTP {Status}" : $"{Error}{(ErrorDescription is null ? "" : $": {ErrorDescription}")} (HTTP {Status})";
 

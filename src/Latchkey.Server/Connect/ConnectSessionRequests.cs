@@ -1,23 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Latchkey.Server.Connections;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 
-namespace Latchkey.Server.ConnectSessions;
+using Latchkey.Server.ConnectSessions;
+
+namespace Latchkey.Server.Connect;
 
 /// <summary>Validated body of <c>POST /connect/sessions</c> and <c>/connect/sessions/reconnect</c> (spec §4.3).</summary>
-public sealed record ConnectSessionInput(
-    EndUserProfile? EndUser,
-    OrganizationProfile? Organization,
-    IReadOnlyList<string>? AllowedIntegrations,
-    JsonObject? IntegrationsConfigDefaults,
-    JsonObject? Overrides,
-    string? WebhookUrlOverride,
-    IReadOnlyDictionary<string, string>? Tags,
-    TimeSpan Lifetime,
-    string? ConnectionId,
-    string? IntegrationId);
+public sealed record ConnectSessionInput(SessionTerms Terms, TimeSpan Lifetime, string? ConnectionId, string? IntegrationId);
 
 public static class ConnectSessionRequests
 {
@@ -62,15 +53,15 @@ public static class ConnectSessionRequests
 
         var defaults = ReadDefaults(root, integrationExists, out var deprecatedWebhook);
         var overrides = ReadOverrides(root, integrationExists);
-        var webhook = WebhookUrls.Read(root, "webhook_url_override");
+        var webhook = HttpUrls.Read(root, "webhook_url_override");
         var lifetime = ReadLifetime(root);
         if (validator.HasErrors)
         {
             return validator.ToError(ErrorCodes.InvalidBody);
         }
 
-        return new ConnectSessionInput(endUser, organization, allowed, defaults, overrides,
-            string.IsNullOrEmpty(webhook) ? deprecatedWebhook : webhook, tags, lifetime, connectionId, integrationId);
+        var terms = new SessionTerms(endUser, organization, allowed, defaults, overrides, string.IsNullOrEmpty(webhook) ? deprecatedWebhook : webhook, tags);
+        return new ConnectSessionInput(terms, lifetime, connectionId, integrationId);
     }
 
     private static JsonObject? ReadDefaults(JsonObjectReader root, Func<string, bool> integrationExists, out string? deprecatedWebhook)
@@ -92,12 +83,12 @@ public static class ConnectSessionRequests
             }
 
             var entry = new JsonObject();
-            if (value.Text("user_scopes", StringRule.Bounded(0, 4096)) is { } userScopes)
+            if (value.Text("user_scopes", StringRule.Bounded(0, InputLimits.Secret)) is { } userScopes)
             {
                 entry["user_scopes"] = userScopes;
             }
 
-            if (value.StringRecord("authorization_params", StringRule.Bounded(0, 4096)) is { } parameters)
+            if (value.StringRecord("authorization_params", StringRule.Bounded(0, InputLimits.Secret)) is { } parameters)
             {
                 entry["authorization_params"] = new JsonObject(parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
             }
@@ -114,7 +105,7 @@ public static class ConnectSessionRequests
                 if (config["webhook_url"] is { } webhook)
                 {
                     var url = webhook.GetValueKind() == JsonValueKind.String ? webhook.GetValue<string>() : null;
-                    if (url is null || !WebhookUrls.IsHttpUrl(url))
+                    if (url is null || !HttpUrls.IsHttpUrl(url))
                     {
                         root.Validator.Add(IssueCodes.InvalidFormat, "webhook_url must be an http(s) URL",
                             ["integrations_config_defaults", key, "connection_config", "webhook_url"]);
@@ -150,8 +141,8 @@ public static class ConnectSessionRequests
                 continue;
             }
 
-            var docs = value.Text("docs_connect", StringRule.Bounded(1, 2048));
-            if (docs is not null && !WebhookUrls.IsHttpUrl(docs))
+            var docs = value.Text("docs_connect", StringRule.Bounded(1, InputLimits.Url));
+            if (docs is not null && !HttpUrls.IsHttpUrl(docs))
             {
                 value.Fail("docs_connect", IssueCodes.InvalidFormat, "must be an http(s) URL");
             }

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
+using Latchkey.Server.Environments;
 
-namespace Latchkey.Server.Environments;
+namespace Latchkey.Server.Settings;
 
 /// <summary>
 /// A change to an environment's settings. Every member is optional; <c>Clear*</c> flags say "set to null" where
@@ -98,14 +99,14 @@ public static class Change
 }
 
 /// <summary>Reads and checks <c>PATCH /environment</c> bodies; the dashboard's form goes through the same rules.</summary>
-public static partial class EnvironmentRequests
+public static partial class SettingsRequests
 {
     public const int MaxOrigins = 50;
-    private static readonly StringRule Url = StringRule.Bounded(1, 2048);
+    private static readonly StringRule Url = StringRule.Bounded(1, InputLimits.Url);
     private static readonly StringRule Colour = new(1, 64, CssColour(), "must be a CSS colour: #rgb, #rrggbb, #rrggbbaa or rgb(r, g, b)");
     private static readonly StringRule Theme = new(1, 16, ThemeName(), "must be light, dark or system");
-    private static readonly StringRule Origin = StringRule.Bounded(1, 2048);
-    private static readonly StringRule Text = StringRule.Bounded(0, 2000);
+    private static readonly StringRule Origin = StringRule.Bounded(1, InputLimits.Url);
+    private static readonly StringRule Text = StringRule.Bounded(0, InputLimits.Text);
 
     public static Outcome<SettingsPatch> ReadPatch(JsonElement body)
     {
@@ -191,11 +192,6 @@ public static partial class EnvironmentRequests
         return uri.IsDefaultPort ? $"{uri.Scheme}://{uri.IdnHost}" : $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}";
     }
 
-    public static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.UserInfo.Length == 0;
-
-    public static bool IsColour(string value) => CssColour().IsMatch(value);
-
     // strings: { lang: { key: text } } passed to the Connect UI as connectUISettings.strings.
     private static JsonObject? ReadStrings(JsonObjectReader ui)
     {
@@ -245,7 +241,7 @@ public static partial class EnvironmentRequests
             return Change.To<string>(null);
         }
 
-        if (!IsHttpUrl(url))
+        if (!HttpUrls.IsHttpUrl(url))
         {
             reader.Fail(key, IssueCodes.InvalidFormat, "must be an absolute http(s) URL");
             return default;

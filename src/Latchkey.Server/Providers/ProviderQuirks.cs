@@ -1,6 +1,7 @@
-using Latchkey.Server.Providers;
+using Latchkey.Server.Hosting.Validation;
 
-namespace Latchkey.Server.OAuth;
+
+namespace Latchkey.Server.Providers;
 
 /// <summary>
 /// Where a provider departs from the OAuth standards, in one place, grouped by phase. Everything else about a
@@ -30,4 +31,29 @@ public static class ProviderQuirks
     /// asking every provider for JSON is harmless and keeps one parser.
     /// </summary>
     public const string TokenAccept = "application/json";
+
+    // ── Callback ──────────────────────────────────────────────────────────────────────────────────────────────
+
+    /// <summary>
+    /// The state a callback carries: OAuth's own <c>state</c>, else the names under which some providers hand it back
+    /// instead, <c>payload</c> and <c>customField</c> (spec §5.4 step 1).
+    /// </summary>
+    public static string? CallbackState(IQueryCollection query) =>
+        QueryRules.Last(query, "state") ?? QueryRules.Last(query, "payload") ?? QueryRules.Last(query, "customField");
+
+    /// <summary>
+    /// A GitHub App installed or updated from GitHub's own pages comes back with <c>installation_id</c> and
+    /// <c>setup_action</c> but no state, because no flow of ours started it
+    /// (https://docs.github.com/en/apps/creating-github-apps/registering-a-github-app/about-the-setup-url): the user
+    /// is sent back where they came from instead of being shown an error. Null when the callback is not such a return.
+    /// </summary>
+    public static string? AppSetupReturn(IQueryCollection query, string referer)
+    {
+        if (!query.ContainsKey("installation_id") || !query.ContainsKey("setup_action"))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(referer, UriKind.Absolute, out var back) && back.Scheme is "https" or "http" ? referer : "https://github.com";
+    }
 }

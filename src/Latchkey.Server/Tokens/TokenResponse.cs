@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Providers;
 
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Tokens;
 
 /// <summary>Turns token-endpoint answers into the stored credentials of spec §4.6 / §5.5.2 / §5.5.3.</summary>
 public static class TokenResponse

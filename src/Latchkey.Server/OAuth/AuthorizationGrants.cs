@@ -1,0 +1,22 @@
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Integrations;
+using Latchkey.Server.Providers;
+
+namespace Latchkey.Server.OAuth;
+
+/// <summary>
+/// A grant the user completes in the browser: <see cref="StartAsync"/> sends them to the provider, <see cref="CompleteAsync"/>
+/// turns the provider's callback into credentials. Two real ones: OAuth 2 authorization code and OAuth 1.0a.
+/// </summary>
+public interface IAuthorizationGrant
+{
+    Task<Outcome<(string Url, string State, string Binding)>> StartAsync(PreparedFlow prepared, CancellationToken cancellationToken);
+
+    Task<Outcome<CompletedAuth>> CompleteAsync(OAuthFlow flow, Integration integration, Provider provider, IQueryCollection query, CancellationToken cancellationToken);
+}
+
+/// <summary>Picks a provider's grant: the one place that tells OAuth 1 from OAuth 2, for the start and the callback alike.</summary>
+public sealed class AuthorizationGrants(OAuth2Flow oauth2, OAuth1Flow oauth1)
+{
+    public IAuthorizationGrant For(Provider provider) => provider.AuthMode == AuthModes.OAuth1 ? oauth1 : oauth2;
+}

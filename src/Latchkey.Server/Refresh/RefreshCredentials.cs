@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Latchkey.Server.Connections;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Integrations;
+using Latchkey.Server.Providers;
+using Latchkey.Server.Tokens;
+
+namespace Latchkey.Server.Refresh;
+
+/// <summary>Asks the provider for new credentials: a refresh-token grant (OAuth 2) or a new client-credentials grant.</summary>
+public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TimeProvider clock)
+{
+    public Provider? ProviderOf(StoredConnection connection) => catalog.Find(connection.Provider);
+
+    public async Task<Outcome<(JsonObject Credentials, DateTimeOffset? ExpiresAt, JsonObject? Config)>> ObtainAsync(
+        StoredConnection connection, JsonObject credentials, CancellationToken cancellationToken)
+    {
+        var provider = ProviderOf(connection);
+        var integration = await integrations.GetAsync(connection.IntegrationId, cancellationToken);
+        if (provider is null || integration is null)
+        {
+            return ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, "The connection's integration or provider no longer exists.");
+        }
+
+        var config = connection.ConnectionConfigObject();
+        if (credentials.GetString("type") == AuthModes.OAuth2ClientCredentials)
+        {
+            var granted = await clientCredentials.RequestAsync(provider, credentials.GetString("client_id") ?? "", credentials.GetString("client_secret") ?? "",
+                integration.ScopeList, config, new Dictionary<string, string>(), cancellationToken);
+            return granted.Failed ? granted.Error : (granted.Value.Credentials, granted.Value.ExpiresAt, null);
+        }
+
+        var values = TemplateValues.Of(config);
+        var tokenUrl = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth2) ?? "", values);
+        if (tokenUrl is null)
+        {
+            return ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, "The provider's token_url needs connection settings that were not given.");
+        }
+
+        // The provider's refresh (or token) params go under grant_type=refresh_token, never over it (DESIGN decision 1).
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, template) in provider.RefreshParams.Count > 0 ? provider.RefreshParams : provider.TokenParams)
+        {
+            parameters[key] = Template.Render(template, values);
+        }
+
+        var previousRefreshToken = credentials.GetString("refresh_token")!;
+        parameters["grant_type"] = "refresh_token";
+        parameters["refresh_token"] = previousRefreshToken;
+        var overrides = credentials["config_override"] as JsonObject;
+        var (clientId, clientSecret) = overrides?.GetString("client_id") is { } overrideId && overrides.GetString("client_secret") is { } overrideSecret
+            ? (overrideId, overrideSecret)
+            : (integration.ClientId ?? "", integrations.OpenSecrets(integration).ClientSecret ?? "");
+
+        var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, clientId, clientSecret, cancellationToken);
+        var parsed = answer.Succeeded ? TokenResponse.OAuth2(provider, answer.Body!, clock.GetUtcNow(), previousRefreshToken) : null;
+        if (parsed is not { } refreshed)
+        {
+            return ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, $"{provider.DisplayName} refused to refresh the credentials: {answer.Describe()}.");
+        }
+
+        if (overrides is not null)
+        {
+            refreshed.Credentials["config_override"] = overrides.DeepClone();
+        }
+
+        var newConfig = config.DeepClone().AsObject();
+        TokenResponse.CopyMetadata(provider, "refresh_token_response_metadata", answer.Body!, newConfig);
+        return (refreshed.Credentials, refreshed.ExpiresAt, newConfig);
+    }
+}

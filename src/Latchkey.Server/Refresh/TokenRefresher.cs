@@ -1,0 +1,70 @@
+using Latchkey.Server.Connections;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Logs;
+using Latchkey.Server.Storage;
+
+namespace Latchkey.Server.Refresh;
+
+/// <summary>
+/// Refreshes one connection's credentials under its lock. After taking the lock it re-reads the connection: a
+/// concurrent reader (here or on another instance) may have refreshed already. A refusal keeps the old credentials,
+/// records the failure and answers the spec's error; nothing is deleted.
+/// </summary>
+public sealed class TokenRefresher(
+    ConnectionStore store,
+    RefreshCredentials refresh,
+    ConnectionWriter writer,
+    IRefreshLock locks,
+    ConnectionSecrets secrets,
+    AuthLogWriter authLog,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(12);
+
+    public async Task<Outcome<CredentialRead>> RefreshAsync(StoredConnection seen, bool force, CancellationToken cancellationToken)
+    {
+        await using var held = await locks.AcquireAsync(seen.Id, LockTimeout, cancellationToken);
+        var current = await store.GetLiveAsync(seen.Id, cancellationToken);
+        if (current is null)
+        {
+            return ApiError.NotFound("The connection was deleted while its credentials were being refreshed.");
+        }
+
+        var credentials = secrets.Open(current);
+        // Every save seals with a fresh nonce, so a different sealed value means new credentials (a metadata or tag
+        // change does not count, unlike a change of updated_at).
+        var refreshedMeanwhile = current.CredentialsSealed != seen.CredentialsSealed;
+        if (refreshedMeanwhile || !RefreshPolicy.IsDue(credentials, refresh.ProviderOf(current), clock.GetUtcNow(), force))
+        {
+            return new CredentialRead(current, credentials);
+        }
+
+        var startedAt = clock.GetUtcNow();
+        var result = await refresh.ObtainAsync(current, credentials, cancellationToken);
+        var steps = new List<AuthLogStep>
+        {
+            new("refresh due", startedAt, force ? "forced by the caller" : "the token expires within its margin"),
+            new("token endpoint", clock.GetUtcNow(), result.Failed ? "refused" : "new credentials issued"),
+        };
+        AuthLogEntry Entry(bool success, string? message) => new(current.EnvironmentId, "refresh", current.IntegrationKey, current.ConnectionId,
+            success, success ? null : ErrorCodes.RefreshTokenExternalError, message, steps, startedAt, clock.GetUtcNow() - startedAt);
+        if (result.Failed)
+        {
+            // The connection points at the log entry that tells why (spec §4.6 errors[].log_id).
+            var entry = Entry(false, result.Error.Message);
+            await writer.RecordRefreshFailureAsync(current, new RefreshFailure(ErrorCodes.RefreshTokenExternalError, result.Error.Message ?? "", entry.Uid,
+                RefreshPolicy.ExhaustedAfterFailingDays), cancellationToken);
+            authLog.Record(entry);
+            return new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.InvalidCredentials, result.Error.Message)
+            {
+                Payload = new { type = ErrorCodes.RefreshTokenExternalError, connection_id = current.ConnectionId },
+            };
+        }
+
+        var (fresh, expiresAt, config) = result.Value;
+        await writer.SaveRefreshedAsync(current, fresh, expiresAt, config, cancellationToken);
+        authLog.Record(Entry(true, null));
+        var saved = await store.GetLiveAsync(current.Id, cancellationToken);
+        return new CredentialRead(saved ?? current, fresh);
+    }
+}
