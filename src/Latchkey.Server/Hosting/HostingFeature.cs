@@ -1,4 +1,7 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Hosting;
 
@@ -15,18 +18,16 @@ public static class HostingFeature
             .Validate(options => options.MaxBodyBytes is >= 1024 and <= 100 * 1024 * 1024, "LATCHKEY_MAX_BODY_BYTES must be between 1 KiB and 100 MiB.")
             .ValidateOnStart();
 
-        // Listen on LATCHKEY_BIND:LATCHKEY_PORT unless the standard ASP.NET settings (--urls, ASPNETCORE_URLS) say otherwise.
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            var server = new ServerOptions();
-            Bind(server, builder.Configuration);
-            builder.WebHost.UseUrls($"http://{server.Bind}:{server.Port}");
-        }
-
+        // The options are bound once (above); Kestrel reads them from the container. It listens on
+        // LATCHKEY_BIND:LATCHKEY_PORT unless the standard ASP.NET settings (--urls, ASPNETCORE_URLS) say otherwise.
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var server = new ServerOptions();
-            Bind(server, context.Configuration);
+            var server = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
+            if (string.IsNullOrEmpty(context.Configuration["urls"]))
+            {
+                Listen(kestrel, server.Bind, server.Port);
+            }
+
             kestrel.Limits.MaxRequestBodySize = server.MaxBodyBytes;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(61);
             kestrel.AddServerHeader = false;
@@ -65,6 +66,23 @@ public static class HostingFeature
     {
         endpoints.MapGet("/health", () => TypedResults.Ok(new HealthAnswer("ok"))).WithTags("Health");
         return endpoints;
+    }
+
+    // What UseUrls would do with http://{bind}:{port}: localhost means both loopbacks, an IP that address, a name every interface.
+    private static void Listen(KestrelServerOptions kestrel, string bind, int port)
+    {
+        if (bind.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(port);
+        }
+        else if (IPAddress.TryParse(bind.Trim('[', ']'), out var address))
+        {
+            kestrel.Listen(address, port);
+        }
+        else
+        {
+            kestrel.ListenAnyIP(port);
+        }
     }
 
     private static void Bind(ServerOptions options, IConfiguration configuration)
