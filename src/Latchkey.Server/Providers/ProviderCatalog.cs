@@ -26,9 +26,28 @@ public sealed partial class ProviderCatalog
     /// whole (no deep merge, so an override never inherits a stale URL), then aliases are resolved by shallow merge
     /// (spec §8.1) and every entry is checked. All problems are reported together.
     /// </summary>
-    public static ProviderCatalog Load(string builtInYaml, string? overrideYaml, string overrideSource = "LATCHKEY_PROVIDERS_FILE")
+    public static ProviderCatalog Load(string builtInYaml, string? overrideYaml, string overrideSource = "LATCHKEY_PROVIDERS_FILE") =>
+        Load([("built-in catalog", builtInYaml)], overrideYaml, overrideSource);
+
+    /// <summary>The same, with the built-in catalog in several files: a provider name may appear in only one of them.</summary>
+    public static ProviderCatalog Load(IReadOnlyList<(string Source, string Yaml)> builtIn, string? overrideYaml, string overrideSource = "LATCHKEY_PROVIDERS_FILE")
     {
-        var entries = YamlToJson.ParseMapping(builtInYaml, "built-in catalog");
+        var entries = new JsonObject();
+        var duplicates = new List<string>();
+        foreach (var (source, yaml) in builtIn)
+        {
+            foreach (var (name, entry) in YamlToJson.ParseMapping(yaml, source))
+            {
+                if (entries.ContainsKey(name))
+                {
+                    duplicates.Add($"{name}: defined twice in the built-in catalog (again in {source})");
+                    continue;
+                }
+
+                entries[name] = entry?.DeepClone();
+            }
+        }
+
         if (overrideYaml is not null)
         {
             foreach (var (name, entry) in YamlToJson.ParseMapping(overrideYaml, overrideSource))
@@ -37,7 +56,7 @@ public sealed partial class ProviderCatalog
             }
         }
 
-        var problems = new List<string>();
+        var problems = duplicates;
         var providers = new List<Provider>();
         foreach (var (name, node) in entries)
         {

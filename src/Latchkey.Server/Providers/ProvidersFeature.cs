@@ -31,11 +31,24 @@ public static class ProvidersFeature
 
     internal static ProviderCatalog LoadCatalog(ProvidersOptions options)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Latchkey.Providers.providers.yaml")
-            ?? throw new InvalidOperationException("The built-in provider catalog is missing from the server assembly.");
-        using var reader = new StreamReader(stream);
-        var builtIn = reader.ReadToEnd();
         var overrides = options.ProvidersFile is null ? null : File.ReadAllText(options.ProvidersFile);
-        return ProviderCatalog.Load(builtIn, overrides, options.ProvidersFile ?? "");
+        return ProviderCatalog.Load(BuiltInFiles(), overrides, options.ProvidersFile ?? "");
+    }
+
+    /// <summary>Every Providers/Catalog/*.yaml embedded in the server, by file name (one file per area of the catalog).</summary>
+    internal static IReadOnlyList<(string Source, string Yaml)> BuiltInFiles()
+    {
+        const string Prefix = "Latchkey.Providers.";
+        var assembly = Assembly.GetExecutingAssembly();
+        var files = assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal) && name.EndsWith(".yaml", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(name =>
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+                return (Source: "Catalog/" + name[Prefix.Length..], Yaml: reader.ReadToEnd());
+            })
+            .ToArray();
+        return files.Length > 0 ? files : throw new InvalidOperationException("The built-in provider catalog is missing from the server assembly.");
     }
 }
