@@ -1,7 +1,7 @@
 using Latchkey.Server.ConnectSessions;
 using Latchkey.Server.Environments;
-using Microsoft.Extensions.Options;
 using Latchkey.Server.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Callers;
 

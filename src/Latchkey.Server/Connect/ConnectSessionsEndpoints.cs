@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Connections;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Realtime;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 using Latchkey.Server.ConnectSessions;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Latchkey.Server.Hosting;
 using Latchkey.Server.Callers;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;

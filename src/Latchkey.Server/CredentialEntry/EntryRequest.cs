@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Latchkey.Server.Connections;
-using Latchkey.Server.ConnectSessions;
-using Latchkey.Server.Hosting;
 using Latchkey.Server.Callers;
+using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.Connections;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Providers;

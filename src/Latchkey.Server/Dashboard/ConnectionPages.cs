@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Latchkey.Server.Connections;
 using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.Connections;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;

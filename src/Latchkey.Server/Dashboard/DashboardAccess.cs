@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Environments;
+using Latchkey.Server.Hosting.Validation;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Latchkey.Server.Hosting.Validation;
 
 namespace Latchkey.Server.Dashboard;
 

@@ -1,9 +1,9 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
+using Latchkey.Server.Connections;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
-using Latchkey.Server.Connections;
 
 namespace Latchkey.Server.Integrations;
 

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using Latchkey.Server.Hosting;
 using Latchkey.Server.Callers;
+using Latchkey.Server.Connections;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Latchkey.Server.Connections;
 
 namespace Latchkey.Server.Integrations;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
-using Latchkey.Server.Storage;
 using Latchkey.Server.Hosting.Validation;
+using Latchkey.Server.Storage;
 
 namespace Latchkey.Server.Logs;
 

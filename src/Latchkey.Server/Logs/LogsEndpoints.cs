@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Latchkey.Server.Hosting;
 using Latchkey.Server.Callers;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
+using Latchkey.Server.Callers;
 using Latchkey.Server.Connections;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Logs;
 using Latchkey.Server.Providers;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Latchkey.Server.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.OAuth;
 

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
+using Latchkey.Server.Callers;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Hosting;
-using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting.Validation;
-using Latchkey.Server.Providers;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.Providers;
 
 namespace Latchkey.Server.OAuth;
 

@@ -1,5 +1,5 @@
-using Latchkey.Server.Hosting;
 using Latchkey.Server.Callers;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Providers;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Latchkey.Server.Hosting;
 using Latchkey.Server.Connections;
+using Latchkey.Server.Hosting;
 
 namespace Latchkey.Server.Refresh;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Latchkey.Server.Hosting;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Environments;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
-using Latchkey.Server.Environments;
 
 namespace Latchkey.Server.Settings;
 

@@ -46,6 +46,20 @@ public sealed class LayerTests
         Assert.Equal(folders.Order(StringComparer.Ordinal), placed.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>One encryption boundary: only the stores that own sealed columns (and the Vault itself) seal or open.</summary>
+    [Fact]
+    public void SecretCodec_IsUsedOnlyByTheOwnersOfSealedColumns()
+    {
+        Types().That().DoNotResideInNamespaceOrBelow($"{Root}.Vault")
+            .And().DoNotHaveFullName($"{Root}.Connections.ConnectionSecrets")
+            .And().DoNotHaveFullName($"{Root}.Integrations.IntegrationStore")
+            .And().DoNotHaveFullName($"{Root}.Environments.EnvironmentStore")
+            .And().DoNotHaveFullName($"{Root}.OAuth.OAuthSessionStore")
+            .Should().NotDependOnAny(typeof(Latchkey.Server.Vault.SecretCodec))
+            .Because("features get opened secrets from the store that owns them (docs/architecture.md)")
+            .Check(Server);
+    }
+
     [Theory]
     [MemberData(nameof(Folders))]
     public void Folder_UsesOnlyFoldersOfLowerLayers(string folder)

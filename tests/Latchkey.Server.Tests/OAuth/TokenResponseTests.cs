@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.OAuth;
-using Latchkey.Server.Tokens;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Tokens;
 
 namespace Latchkey.Server.Tests.OAuth;
 
