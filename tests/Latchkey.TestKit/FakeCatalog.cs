@@ -89,6 +89,28 @@ public static class FakeCatalog
           token_url: {{fakeBaseUrl}}/oauth1/access_token
           signature_method: HMAC-SHA1
 
+        fake-oauth2-buffer:
+          alias: fake-oauth2
+          display_name: Fake OAuth with an integer refresh margin
+          token_expiration_buffer: 60
+
+        fake-lookahead:
+          display_name: Fake With A Lookahead Pattern
+          docs: https://docs.example.test/lookahead
+          auth_mode: API_KEY
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            headers:
+              authorization: Bearer ${apiKey}
+            verification:
+              endpoints: [/api/me]
+          connection_config:
+            subdomain:
+              type: string
+              title: Subdomain
+              description: A name that neither starts nor ends with a hyphen
+              pattern: '^(?!-)[a-z0-9-]+(?<!-)$'
+
         fake-oauth2-cc:
           display_name: Fake Client Credentials
           docs: https://docs.example.test/cc

@@ -42,16 +42,20 @@ public static class ConnectionConfigRules
         return issues;
     }
 
+    // Catalog patterns use the full .NET syntax (lookarounds included), so they run on the backtracking engine; the
+    // timeout bounds what a hostile value can cost. A value that takes too long to check is refused, not accepted.
+    // The loader has already refused entries whose patterns do not compile.
     private static bool Matches(string pattern, string value)
     {
         try
         {
-            return Regex.IsMatch(value, pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            return Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant, PatternTimeout);
         }
-        catch (ArgumentException)
+        catch (RegexMatchTimeoutException)
         {
-            // A catalog pattern this engine cannot run is not the end user's fault.
-            return true;
+            return false;
         }
     }
+
+    public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
 }

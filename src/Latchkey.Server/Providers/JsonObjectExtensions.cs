@@ -21,9 +21,11 @@ public static class JsonObjectExtensions
         _ => false,
     };
 
+    // A number parsed from YAML is held as a long or a double, one parsed from JSON as a JsonElement: all read alike.
     public static double? GetNumber(this JsonObject obj, string key) => obj[key] switch
     {
-        JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.GetValue<double>(),
+        JsonValue value when value.GetValueKind() == JsonValueKind.Number =>
+            double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
         JsonValue value when value.GetValueKind() == JsonValueKind.String &&
             double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
         _ => null,

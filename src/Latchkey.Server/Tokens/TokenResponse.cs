@@ -16,8 +16,12 @@ public static class TokenResponse
     /// <param name="previousRefreshToken">Kept when a refresh answer carries no new one.</param>
     public static (JsonObject Credentials, DateTimeOffset? ExpiresAt)? OAuth2(Provider provider, JsonObject body, DateTimeOffset now, string? previousRefreshToken = null)
     {
+        // The alternate path is a fallback for answers without a top-level token, never a replacement for one that has
+        // it: Slack's oauth.v2.access puts the bot token at the top and a user token under authed_user, so a path to
+        // authed_user must only be used when no bot token was granted (https://api.slack.com/authentication/oauth-v2).
         var source = body;
-        if (provider.GetString("alternate_access_token_response_path") is { } path && Find(body, path) is { } alternate)
+        if (string.IsNullOrEmpty(body.GetString("access_token")) &&
+            provider.GetString("alternate_access_token_response_path") is { } path && Find(body, path) is { } alternate)
         {
             if (alternate is JsonObject nested)
             {

@@ -46,6 +46,16 @@ public sealed class TokenResponseTests
     }
 
     [Fact]
+    public void AlternatePath_IsOnlyAFallback_WhenTheTopLevelTokenIsThere()
+    {
+        var provider = Plain("  alternate_access_token_response_path: authed_user");
+
+        var (credentials, _) = TokenResponse.OAuth2(provider, JsonNode.Parse("""{"ok":true,"access_token":"bot-tok","authed_user":{"access_token":"u-tok"}}""")!.AsObject(), Now)!.Value;
+
+        Assert.Equal("bot-tok", credentials.GetString("access_token"));
+    }
+
+    [Fact]
     public void RefreshWithoutANewRefreshToken_KeepsTheOldOne()
     {
         var (credentials, _) = TokenResponse.OAuth2(Plain(), JsonNode.Parse("""{"access_token":"new"}""")!.AsObject(), Now, previousRefreshToken: "old-rt")!.Value;
