@@ -26,6 +26,11 @@ if (args is ["keys", ..])
     return await KeyCommands.RunAsync(args[1..]);
 }
 
+if (args is ["catalog", ..])
+{
+    return await CatalogDocs.RunAsync(args[1..]);
+}
+
 var app = LatchkeyServer.Build(args);
 await app.RunAsync();
 return 0;

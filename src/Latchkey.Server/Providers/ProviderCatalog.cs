@@ -1,159 +1,143 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Latchkey.Server.Providers;
 
 /// <summary>The providers this server knows: the embedded catalog with LATCHKEY_PROVIDERS_FILE merged over it.</summary>
-public sealed partial class ProviderCatalog
+public sealed class ProviderCatalog
 {
     private readonly Dictionary<string, Provider> _providers;
 
-    public ProviderCatalog(IEnumerable<Provider> providers)
+    public ProviderCatalog(IEnumerable<Provider> providers, IReadOnlyList<string>? skipped = null, IReadOnlyDictionary<string, int>? ignoredKeys = null)
     {
         _providers = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
         All = _providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
+        Skipped = skipped ?? [];
+        IgnoredKeys = ignoredKeys ?? new Dictionary<string, int>();
     }
 
     /// <summary>Every provider, ordered by name.</summary>
     public IReadOnlyList<Provider> All { get; }
 
+    /// <summary>One sentence per entry that was left out, naming it and saying why.</summary>
+    public IReadOnlyList<string> Skipped { get; }
+
+    /// <summary>Keys of the loaded entries that this server accepts but does not act on, with how many entries use each.</summary>
+    public IReadOnlyDictionary<string, int> IgnoredKeys { get; }
+
     public bool TryGet(string name, out Provider provider) => _providers.TryGetValue(name, out provider!);
 
     public Provider? Find(string name) => _providers.GetValueOrDefault(name);
 
-    /// <summary>
-    /// Parses and merges the catalogs: an entry of the override file replaces the built-in entry of the same name
-    /// whole (no deep merge, so an override never inherits a stale URL), then aliases are resolved by shallow merge
-    /// (spec §8.1) and every entry is checked. All problems are reported together.
-    /// </summary>
     public static ProviderCatalog Load(string builtInYaml, string? overrideYaml, string overrideSource = "LATCHKEY_PROVIDERS_FILE") =>
         Load([("built-in catalog", builtInYaml)], overrideYaml, overrideSource);
 
-    /// <summary>The same, with the built-in catalog in several files: a provider name may appear in only one of them.</summary>
+    /// <summary>
+    /// Parses and merges the catalogs. An entry of the override file replaces the built-in entry of the same name
+    /// whole (no deep merge, so an override never inherits a stale URL); aliases are resolved by shallow merge through
+    /// chains (spec §8.1); then each entry is checked on its own. A bad entry is left out and named in
+    /// <see cref="Skipped"/> (a bad override falls back to the built-in entry it replaced), so one mistake never takes
+    /// the catalog down. Only a file that cannot be read as a catalog at all throws.
+    /// </summary>
     public static ProviderCatalog Load(IReadOnlyList<(string Source, string Yaml)> builtIn, string? overrideYaml, string overrideSource = "LATCHKEY_PROVIDERS_FILE")
     {
-        var entries = new JsonObject();
-        var duplicates = new List<string>();
+        var skipped = new List<string>();
+        var builtInEntries = new JsonObject();
         foreach (var (source, yaml) in builtIn)
         {
             foreach (var (name, entry) in YamlToJson.ParseMapping(yaml, source))
             {
-                if (entries.ContainsKey(name))
+                if (!builtInEntries.TryAdd(name, entry?.DeepClone()))
                 {
-                    duplicates.Add($"{name}: defined twice in the built-in catalog (again in {source})");
-                    continue;
+                    skipped.Add($"{name} ({source}): defined twice in the built-in catalog; the first definition is kept");
                 }
-
-                entries[name] = entry?.DeepClone();
             }
         }
 
-        if (overrideYaml is not null)
+        var overrides = overrideYaml is null ? [] : YamlToJson.ParseMapping(overrideYaml, overrideSource);
+        var merged = builtInEntries.DeepClone().AsObject();
+        foreach (var (name, entry) in overrides)
         {
-            foreach (var (name, entry) in YamlToJson.ParseMapping(overrideYaml, overrideSource))
-            {
-                entries[name] = entry?.DeepClone();
-            }
+            merged[name] = entry?.DeepClone();
         }
 
-        var problems = duplicates;
         var providers = new List<Provider>();
-        foreach (var (name, node) in entries)
+        foreach (var (name, _) in merged)
         {
-            if (node is not JsonObject entry)
+            var fromOverride = overrides.ContainsKey(name);
+            var problem = TryBuild(name, merged, out var provider);
+            if (problem is not null && fromOverride && builtInEntries.ContainsKey(name) && TryBuild(name, builtInEntries, out var original) is null)
             {
-                problems.Add($"{name}: an entry must be a mapping");
+                skipped.Add($"{name} ({overrideSource}): {problem}; the built-in entry is used instead");
+                providers.Add(original!);
                 continue;
             }
 
-            var resolved = ResolveAlias(name, entry, entries, problems);
-            if (resolved is null)
+            if (problem is not null)
             {
+                skipped.Add($"{name} ({(fromOverride ? overrideSource : "built-in catalog")}): {problem}");
                 continue;
             }
 
-            Check(name, resolved, problems);
-            providers.Add(new Provider(name, resolved));
+            providers.Add(provider!);
         }
 
-        if (problems.Count > 0)
-        {
-            throw new CatalogException("The provider catalog has problems:\n  " + string.Join("\n  ", problems));
-        }
-
-        return new ProviderCatalog(providers);
+        return new ProviderCatalog(providers, skipped, CatalogSchema.IgnoredKeysOf(providers));
     }
 
-    private static JsonObject? ResolveAlias(string name, JsonObject entry, JsonObject entries, List<string> problems)
+    // The provider of one name after alias resolution, or the sentence saying why it cannot be used.
+    private static string? TryBuild(string name, JsonObject entries, out Provider? provider)
     {
-        var alias = entry.GetString("alias");
-        if (alias is null)
+        provider = null;
+        if (entries[name] is not JsonObject entry)
         {
-            return entry;
+            return "an entry must be a mapping";
         }
 
-        if (entries[alias] is not JsonObject target)
+        var resolved = ResolveAlias(name, entry, entries, out var problem);
+        problem ??= resolved is null ? null : CatalogSchema.Check(name, resolved);
+        if (problem is null)
         {
-            problems.Add($"{name}: alias '{alias}' names no provider");
-            return null;
+            provider = new Provider(name, resolved!);
         }
 
-        if (target.GetString("alias") is not null)
-        {
-            problems.Add($"{name}: alias '{alias}' is itself an alias; point at the original entry");
-            return null;
-        }
+        return problem;
+    }
 
-        var merged = target.DeepClone().AsObject();
-        foreach (var (key, value) in entry)
+    // Shallow merge along the alias chain: each entry's own keys win over the ones it inherits.
+    private static JsonObject? ResolveAlias(string name, JsonObject entry, JsonObject entries, out string? problem)
+    {
+        problem = null;
+        var chain = new List<JsonObject> { entry };
+        var seen = new HashSet<string>(StringComparer.Ordinal) { name };
+        for (var current = entry; current.GetString("alias") is { } alias; current = chain[^1])
         {
-            if (key != "alias")
+            if (!seen.Add(alias))
             {
-                merged[key] = value?.DeepClone();
+                problem = $"its alias chain loops back to '{alias}'";
+                return null;
+            }
+
+            if (entries[alias] is not JsonObject target)
+            {
+                problem = $"alias '{alias}' names no provider";
+                return null;
+            }
+
+            chain.Add(target);
+        }
+
+        var resolved = new JsonObject();
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            foreach (var (key, value) in chain[i])
+            {
+                if (key != "alias")
+                {
+                    resolved[key] = value?.DeepClone();
+                }
             }
         }
 
-        return merged;
+        return resolved;
     }
-
-    private static void Check(string name, JsonObject entry, List<string> problems)
-    {
-        if (!NamePattern().IsMatch(name))
-        {
-            problems.Add($"{name}: provider names may contain only lower-case letters, digits and '-'");
-        }
-
-        if (string.IsNullOrWhiteSpace(entry.GetString("display_name")))
-        {
-            problems.Add($"{name}: display_name is required");
-        }
-
-        if (string.IsNullOrWhiteSpace(entry.GetString("docs")))
-        {
-            problems.Add($"{name}: docs is required");
-        }
-
-        var mode = entry.GetString("auth_mode");
-        if (mode is null || !AuthModes.All.Contains(mode))
-        {
-            problems.Add($"{name}: auth_mode must be one of {string.Join(", ", AuthModes.All.Order(StringComparer.Ordinal))}");
-        }
-        else if (mode is AuthModes.OAuth2 && entry.GetString("installation") is null &&
-                 (entry.GetString("authorization_url") is null || entry["token_url"] is null))
-        {
-            problems.Add($"{name}: OAUTH2 providers need authorization_url and token_url");
-        }
-        else if (mode is AuthModes.OAuth1 &&
-                 (entry.GetString("request_url") is null || entry.GetString("authorization_url") is null || entry["token_url"] is null))
-        {
-            problems.Add($"{name}: OAUTH1 providers need request_url, authorization_url and token_url");
-        }
-        else if (mode is AuthModes.OAuth2ClientCredentials && entry["token_url"] is null)
-        {
-            problems.Add($"{name}: OAUTH2_CC providers need token_url");
-        }
-    }
-
-    [GeneratedRegex("^[a-z0-9-]+$")]
-    private static partial Regex NamePattern();
 }

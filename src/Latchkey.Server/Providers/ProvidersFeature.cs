@@ -14,6 +14,7 @@ public static class ProvidersFeature
                 "LATCHKEY_PROVIDERS_FILE names a file that does not exist.")
             .ValidateOnStart();
         builder.Services.AddSingleton(services => LoadCatalog(services.GetRequiredService<IOptions<ProvidersOptions>>().Value));
+        builder.Services.AddHostedService<CatalogStartup>();
         builder.Services.AddSingleton<ProviderResponses>();
         return builder;
     }
@@ -31,7 +32,13 @@ public static class ProvidersFeature
 
     internal static ProviderCatalog LoadCatalog(ProvidersOptions options)
     {
-        var overrides = options.ProvidersFile is null ? null : File.ReadAllText(options.ProvidersFile);
+        var file = options.ProvidersFile;
+        if (file is not null && !File.Exists(file))
+        {
+            throw new CatalogException($"LATCHKEY_PROVIDERS_FILE: there is no file at {file}.");
+        }
+
+        var overrides = file is null ? null : File.ReadAllText(file);
         return ProviderCatalog.Load(BuiltInFiles(), overrides, options.ProvidersFile ?? "");
     }
 

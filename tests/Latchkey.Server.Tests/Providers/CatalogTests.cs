@@ -11,6 +11,7 @@ public sealed class CatalogTests
     public void BuiltInCatalog_LoadsEveryEntry_WithAMixOfAuthModes()
     {
         Assert.True(BuiltIn.All.Count >= 30, $"only {BuiltIn.All.Count} providers");
+        Assert.Empty(BuiltIn.Skipped);
         var modes = BuiltIn.All.GroupBy(p => p.AuthMode).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(modes.GetValueOrDefault(AuthModes.OAuth2) >= 10);
         Assert.True(modes.GetValueOrDefault(AuthModes.OAuth1) >= 2);
@@ -104,13 +105,149 @@ public sealed class CatalogTests
     [InlineData("Bad_Name:\n  display_name: x\n  docs: https://d\n  auth_mode: NONE\n", "lower-case")]
     [InlineData("x:\n  display_name: x\n  docs: https://d\n  auth_mode: MAGIC\n", "auth_mode must be one of")]
     [InlineData("x:\n  display_name: x\n  docs: https://d\n  auth_mode: OAUTH2\n", "need authorization_url and token_url")]
+    [InlineData("x:\n  display_name: x\n  docs: https://d\n  auth_mode: OAUTH2_CC\n", "OAUTH2_CC providers need token_url")]
     [InlineData("x:\n  alias: nobody\n", "names no provider")]
+    [InlineData("x:\n  alias: y\ny:\n  alias: x\n", "loops back")]
+    [InlineData("x:\n  display_name: x\n  docs: https://d\n  auth_mode: API_KEY\n  credentials:\n    apiKey:\n      pattern: '(unclosed'\n", "credentials.apiKey.pattern is not a valid regular expression")]
+    public void BadEntry_IsLeftOut_WithASentence_AndTheRestLoads(string yaml, string expected)
+    {
+        var catalog = ProviderCatalog.Load("good:\n  display_name: Good\n  docs: https://d\n  auth_mode: NONE\n", yaml);
+
+        Assert.NotNull(catalog.Find("good"));
+        Assert.Contains(catalog.Skipped, problem => problem.Contains(expected, StringComparison.Ordinal) && problem.Contains("LATCHKEY_PROVIDERS_FILE", StringComparison.Ordinal));
+        Assert.DoesNotContain(catalog.All, provider => provider.Name is "x" or "bad" or "Bad_Name");
+    }
+
+    [Theory]
     [InlineData("x: [unclosed\n", "invalid YAML")]
-    public void InvalidCatalog_FailsWithASentenceSayingWhere(string yaml, string expected)
+    [InlineData("- just\n- a list\n", "top level must be a mapping")]
+    public void UnreadableFile_FailsWithASentenceSayingWhere(string yaml, string expected)
     {
         var exception = Assert.Throws<CatalogException>(() => ProviderCatalog.Load("", yaml));
 
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
+        Assert.Contains("LATCHKEY_PROVIDERS_FILE", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AliasChains_ResolveInOrder_TheNearestEntryWinning()
+    {
+        var catalog = ProviderCatalog.Load("""
+            base:
+              display_name: Base
+              docs: https://d
+              auth_mode: OAUTH2
+              authorization_url: https://base.test/authorize
+              token_url: https://base.test/token
+            middle:
+              alias: base
+              display_name: Middle
+              token_url: https://middle.test/token
+            leaf:
+              alias: middle
+              display_name: Leaf
+            """, null);
+
+        var leaf = catalog.Find("leaf")!;
+        Assert.Equal(("Leaf", "https://base.test/authorize", "https://middle.test/token"), (leaf.DisplayName, leaf.AuthorizationUrl, leaf.TokenUrlFor(AuthModes.OAuth2)));
+        Assert.Empty(catalog.Skipped);
+    }
+
+    [Fact]
+    public void BadOverride_KeepsTheBuiltInEntry()
+    {
+        var catalog = ProviderCatalog.Load(
+            "acme:\n  display_name: Acme\n  docs: https://d\n  auth_mode: API_KEY\n",
+            "acme:\n  display_name: Acme (broken)\n  docs: https://d\n  auth_mode: OAUTH2_CC\n");
+
+        Assert.Equal(("Acme", AuthModes.ApiKey), (catalog.Find("acme")!.DisplayName, catalog.Find("acme")!.AuthMode));
+        Assert.Contains(catalog.Skipped, problem => problem.Contains("built-in entry is used instead", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void KeysThatAreNotActedOn_AreCounted()
+    {
+        var catalog = ProviderCatalog.Load("""
+            a:
+              display_name: A
+              docs: https://d
+              auth_mode: NONE
+              post_connection_script: aPostConnection
+            b:
+              display_name: B
+              docs: https://d
+              auth_mode: NONE
+              post_connection_script: bPostConnection
+              something_new: 1
+            """, null);
+
+        Assert.Equal(new Dictionary<string, int> { ["post_connection_script"] = 2, ["something_new"] = 1 }, catalog.IgnoredKeys);
+    }
+
+    [Fact]
+    public void EveryKeyOfTheReferenceSchema_IsImplementedOrListedAsIgnored()
+    {
+        // The top-level keys of spec §8.2, each of which docs/providers.md must account for.
+        string[] schema =
+        [
+            "display_name", "docs", "docs_connect", "setup_guide_url", "categories", "auth_mode", "alias", "installation", "authorization_url",
+            "authorization_params", "authorization_url_skip_encode", "authorization_url_skip_empty", "authorization_url_replacements",
+            "authorization_url_fragment", "authorization_code_param_in_callback", "authorization_code_param_in_webhook", "auth", "token_url",
+            "token_url_skip_encode", "token_params", "refresh_params", "refresh_url", "authorization_method", "token_request_auth_method",
+            "body_format", "disable_pkce", "scope_separator", "default_scopes", "token_expiration_buffer", "expires_in_unit",
+            "alternate_access_token_response_path", "token_response_metadata", "refresh_token_response_metadata", "redirect_uri_metadata",
+            "webhook_response_metadata", "decode_url", "require_client_certificate", "request_url", "request_params", "request_http_method",
+            "token_http_method", "signature_method", "proxy", "connection_config", "credentials", "integration_config", "assertion_option",
+            "connection_configuration", "post_connection_script", "pre_connection_deletion_script", "credentials_verification_script",
+            "webhook_routing_script", "webhook_user_defined_secret", "webhook_allowed_query_params", "token_response", "token_headers",
+            "token_request_method", "refresh_token_params", "refresh_token_headers", "token_response_headers", "additional_steps", "assertion",
+            "token_expires_in_ms", "proxy_header_authorization", "signature", "token", "registration_url", "client_registration",
+            "registration_params", "auth_type",
+        ];
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "providers.md"));
+
+        Assert.DoesNotContain(schema, key => !CatalogSchema.Implemented.Contains(key) && !CatalogSchema.Ignored.ContainsKey(key));
+        Assert.DoesNotContain(CatalogSchema.Ignored.Keys, key => !docs.Contains($"`{key}`", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProvidersFile_WithBadEntries_ServesTheGoodOnes_AndNamesTheBadInTheLog()
+    {
+        var folder = Directory.CreateTempSubdirectory("latchkey-catalog-").FullName;
+        var file = Path.Combine(folder, "providers.yaml");
+        await File.WriteAllTextAsync(file, FakeCatalog.Yaml("http://127.0.0.1:9") + """
+
+            broken-cc:
+              display_name: Broken CC
+              docs: https://docs.example.test/cc
+              auth_mode: OAUTH2_CC
+            alias-of-alias:
+              alias: fake-oauth2-buffer
+              display_name: Two hops
+            """, Server.Cancellation);
+        await using var app = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_PROVIDERS_FILE"] = file });
+
+        var providers = await app.Backend.GetAsync("/providers", Server.Cancellation);
+        var broken = await app.Backend.GetAsync("/providers/broken-cc", Server.Cancellation);
+        var chained = await app.Backend.GetAsync("/providers/alias-of-alias", Server.Cancellation);
+        var integrations = await app.Backend.GetAsync("/integrations", Server.Cancellation);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.OK),
+            (providers.StatusCode, broken.StatusCode, chained.StatusCode, integrations.StatusCode));
+        Assert.Contains(app.Logs.Lines, line => line.Contains("broken-cc", StringComparison.Ordinal) && line.Contains("OAUTH2_CC providers need token_url", StringComparison.Ordinal));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Latchkey.slnx")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root was not found.");
     }
 
     [Fact]
