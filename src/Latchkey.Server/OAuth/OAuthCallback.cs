@@ -57,7 +57,7 @@ public sealed class OAuthCallback(
         }
 
         // RFC 9207: when the provider names its issuer, it must be the one we sent the user to (mix-up defence).
-        if (query.TryGetValue("iss", out var issuer) && !IssuerMatches(provider, issuer.ToString()))
+        if (query.TryGetValue("iss", out var issuer) && !IssuerMatches(provider, flow, issuer.ToString()))
         {
             return Fail(ErrorCodes.CallbackErr, "The authorization response came from an unexpected issuer.");
         }
@@ -77,15 +77,16 @@ public sealed class OAuthCallback(
         return provider.DisplayName;
     }
 
-    private static bool IssuerMatches(Provider provider, string issuer)
+    private static bool IssuerMatches(Provider provider, OAuthFlow flow, string issuer)
     {
         if (provider.Issuer is { } expected)
         {
             return string.Equals(expected.TrimEnd('/'), issuer.TrimEnd('/'), StringComparison.Ordinal);
         }
 
-        // No declared issuer: the authorization endpoint's origin is the issuer the user was sent to.
-        return Uri.TryCreate(provider.AuthorizationUrl, UriKind.Absolute, out var authorize) &&
+        // No declared issuer: the origin of the authorization endpoint the user was sent to (rendered with this flow's
+        // settings, for hosts like a Salesforce My Domain) is the issuer.
+        return ProviderUrls.Render(provider.AuthorizationUrl ?? "", TemplateValues.Of(flow.ConnectionConfig)) is { } authorize &&
                Uri.TryCreate(issuer, UriKind.Absolute, out var returned) &&
                string.Equals(authorize.GetLeftPart(UriPartial.Authority), returned.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
     }
