@@ -89,7 +89,7 @@ public static class FakeCatalog
           token_url: {{fakeBaseUrl}}/oauth1/access_token
           signature_method: HMAC-SHA1
 
-        fake-oauth2-buffer:
+        fake-buffered-oauth:
           alias: fake-oauth2
           display_name: Fake OAuth with an integer refresh margin
           token_expiration_buffer: 60

@@ -11,15 +11,15 @@ public sealed class CatalogRegressionTests
     public async Task IntegerRefreshMargin_FromYaml_ReadsLikeAnyNumber()
     {
         await using var app = await Server.StartAsync();
-        await app.CreateIntegrationAsync("fake-oauth2-buffer", credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret });
+        await app.CreateIntegrationAsync("fake-buffered-oauth", credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret });
         var imported = await app.Backend.PostAsJsonAsync("/connections", new
         {
-            provider_config_key = "fake-oauth2-buffer",
+            provider_config_key = "fake-buffered-oauth",
             connection_id = "buffered",
             credentials = new { type = "OAUTH2", access_token = "at-1", refresh_token = "rt-1", expires_at = "2099-01-01T00:00:00Z" },
         }, Server.Cancellation);
 
-        var read = await app.Backend.GetAsync("/connections/buffered?provider_config_key=fake-oauth2-buffer", Server.Cancellation);
+        var read = await app.Backend.GetAsync("/connections/buffered?provider_config_key=fake-buffered-oauth", Server.Cancellation);
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (imported.StatusCode, read.StatusCode));
         Assert.Equal("at-1", (await read.JsonAsync())["credentials"]!["access_token"]!.GetValue<string>());

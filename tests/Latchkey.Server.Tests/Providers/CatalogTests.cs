@@ -222,7 +222,7 @@ public sealed class CatalogTests
               docs: https://docs.example.test/cc
               auth_mode: OAUTH2_CC
             alias-of-alias:
-              alias: fake-oauth2-buffer
+              alias: fake-buffered-oauth
               display_name: Two hops
             """, Server.Cancellation);
         await using var app = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_PROVIDERS_FILE"] = file });
