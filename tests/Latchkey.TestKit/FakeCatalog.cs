@@ -94,6 +94,19 @@ public static class FakeCatalog
           display_name: Fake OAuth with an integer refresh margin
           token_expiration_buffer: 60
 
+        fake-json-headers:
+          display_name: Fake With Content Headers
+          docs: https://docs.example.test/json-headers
+          auth_mode: API_KEY
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            headers:
+              authorization: Bearer ${apiKey}
+              accept: application/json
+              content-type: application/json
+            verification:
+              endpoints: [/api/me]
+
         fake-lookahead:
           display_name: Fake With A Lookahead Pattern
           docs: https://docs.example.test/lookahead

@@ -59,20 +59,23 @@ public static class ProviderApiRequest
         var request = new HttpRequestMessage(method, QueryHelpers.AddQueryString(url.ToString(), query));
 
         AddAuthentication(request, provider.AuthMode, credentials);
-        foreach (var (name, template) in proxy.GetStringMap("headers").Concat(verification.GetStringMap("headers")))
-        {
-            var value = Template.Render(template, values);
-            if (Template.IsComplete(value))
-            {
-                // A header naming a value this connection lacks is dropped rather than sent half-rendered.
-                request.Headers.Remove(name);
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
         if (verification["data"] is JsonNode data)
         {
             request.Content = new StringContent(data.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        foreach (var (name, template) in proxy.GetStringMap("headers").Concat(verification.GetStringMap("headers")))
+        {
+            // A header naming a value this connection lacks is dropped rather than sent half-rendered. Content headers
+            // (content-type…) describe a body: they go on the body when there is one, and a request without one has
+            // nothing for them to describe.
+            var value = Template.Render(template, values);
+            HttpHeaders? target = name.StartsWith("content-", StringComparison.OrdinalIgnoreCase) ? request.Content?.Headers : request.Headers;
+            if (Template.IsComplete(value) && target is not null)
+            {
+                target.Remove(name);
+                target.TryAddWithoutValidation(name, value);
+            }
         }
 
         return request;

@@ -48,6 +48,17 @@ public sealed class CatalogRegressionTests
         Assert.Equal(60.5d, new JsonObject { ["n"] = 60.5d }.GetNumber("n"));
     }
 
+    [Fact]
+    public async Task ContentTypeInProxyHeaders_DoesNotBreakVerification()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-json-headers");
+
+        var connectionId = await app.ConnectApiKeyAsync("fake-json-headers", await app.CreateSessionTokenAsync());
+
+        Assert.False(string.IsNullOrEmpty(connectionId));
+    }
+
     [Theory]
     [InlineData("acme", HttpStatusCode.OK, null)]
     [InlineData("-acme", HttpStatusCode.BadRequest, "invalid_query_params")]
