@@ -11,14 +11,21 @@ namespace Latchkey.Server.Providers;
 /// </summary>
 public static class ProviderLogos
 {
+    /// <summary>
+    /// The brand's initial, and the next word's when there is one (Google Calendar → GC): words are taken from the
+    /// display name up to any parenthesis, so "Microsoft (Entra ID)" is M, never "M(".
+    /// </summary>
+    public static string Initials(string displayName)
+    {
+        var name = displayName.Split('(')[0];
+        var letters = new string(name.Split([' ', '-', '_', '.', '/', '&'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(word => char.IsLetterOrDigit(word[0])).Take(2).Select(word => char.ToUpperInvariant(word[0])).ToArray());
+        return letters.Length > 0 ? letters : "?";
+    }
+
     public static string Monogram(string providerName, string displayName)
     {
-        var letters = new string(displayName.Split([' ', '-', '_', '.'], StringSplitOptions.RemoveEmptyEntries)
-            .Take(2).Select(word => char.ToUpperInvariant(word[0])).ToArray());
-        if (letters.Length == 0)
-        {
-            letters = "?";
-        }
+        var letters = Initials(displayName);
 
         var hue = BitConverter.ToUInt16(SHA256.HashData(Encoding.UTF8.GetBytes(providerName)), 0) % 360;
         var fill = $"hsl({hue.ToString(CultureInfo.InvariantCulture)} 55% 42%)";

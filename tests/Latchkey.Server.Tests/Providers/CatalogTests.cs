@@ -314,4 +314,34 @@ public sealed class CatalogTests
         Assert.StartsWith("<svg", await logo.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    /// <summary>Every built-in provider has a logo: its brand's icon, or a drawn monogram that starts with the brand's initial.</summary>
+    [Fact]
+    public async Task EveryBuiltInProvider_HasAVisibleLogo()
+    {
+        await using var app = await Server.StartAsync();
+        var blank = new List<string>();
+
+        foreach (var provider in BuiltIn.All)
+        {
+            var svg = await app.Http.GetStringAsync($"/images/template-logos/{provider.Name}.svg", Server.Cancellation);
+            var icon = System.Text.RegularExpressions.Regex.IsMatch(svg, "<path [^>]*d=\"M[^\"]{20,}");
+            var initial = char.ToUpperInvariant(provider.DisplayName.First(char.IsLetterOrDigit));
+            var monogram = svg.Contains($">{initial}", StringComparison.Ordinal) && svg.Contains("<text", StringComparison.Ordinal);
+            if (!icon && !monogram)
+            {
+                blank.Add(provider.Name);
+            }
+        }
+
+        Assert.True(blank.Count == 0, "no visible logo: " + string.Join(", ", blank));
+    }
+
+    [Theory]
+    [InlineData("Microsoft (Entra ID / Graph)", "M")]
+    [InlineData("Google Calendar", "GC")]
+    [InlineData("1Password (Events API)", "1")]
+    [InlineData("Zoho CRM", "ZC")]
+    public void Monogram_IsTheBrandsInitials(string displayName, string expected) =>
+        Assert.Equal(expected, ProviderLogos.Initials(displayName));
 }

@@ -8,20 +8,28 @@ import * as icons from 'simple-icons';
 import { parse } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const catalog = parse(readFileSync(join(root, 'src/Latchkey.Server/Providers/Catalog/providers.yaml'), 'utf8'));
+// The catalog is split by area into Catalog/*.yaml; together they are one mapping of provider names to entries.
+const catalogFolder = join(root, 'src/Latchkey.Server/Providers/Catalog');
+const catalog = Object.assign({}, ...readdirSync(catalogFolder).filter((file) => file.endsWith('.yaml')).sort()
+  .map((file) => parse(readFileSync(join(catalogFolder, file), 'utf8')) ?? {}));
 const out = join(root, 'src/Latchkey.Server/wwwroot/images/template-logos');
 
 const bySlug = new Map(Object.values(icons).filter((icon) => icon && icon.slug).map((icon) => [icon.slug, icon]));
 // Provider variants share their brand's icon: the suffix names a flavour of the same product.
-const variant = /-(pat|cc|sandbox|basic|api-key|internal|v2)$/;
+const variant = /-(pat|cc|oauth2-cc|oauth|oauth1|sandbox|basic|api-key|secret-key|internal|v2|personal|express|beta|demo|staging|preview|service-user)$/;
 const slugOf = (text) => text.toLowerCase().replace(/\+/g, 'plus').replace(/[^a-z0-9]/g, '');
 
 function iconFor(name, entry) {
   const base = name.replace(variant, '');
   const candidates = [slugOf(name), slugOf(base), slugOf(entry.display_name ?? ''), slugOf((entry.display_name ?? '').replace(/\(.*\)/, ''))];
-  const parent = typeof entry.alias === 'string' ? entry.alias : null;
-  if (parent) candidates.push(slugOf(parent));
-  for (const slug of candidates) if (bySlug.has(slug)) return bySlug.get(slug);
+  // Last resort, the brand a product name starts with (squareup → square, amazon-selling-partner → amazon).
+  const brand = [name.split('-')[0], name.replace(/up$/, '')];
+  // Along the alias chain: an alias shares its original's brand (google-mail → google).
+  for (let parent = entry.alias, seen = new Set([name]); typeof parent === 'string' && !seen.has(parent); parent = catalog[parent]?.alias) {
+    seen.add(parent);
+    candidates.push(slugOf(parent), slugOf(parent.replace(variant, '')));
+  }
+  for (const slug of [...candidates, ...brand.map(slugOf)]) if (bySlug.has(slug)) return bySlug.get(slug);
   return null;
 }
 
