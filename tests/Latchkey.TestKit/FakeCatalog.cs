@@ -94,6 +94,27 @@ public static class FakeCatalog
           display_name: Fake OAuth with an integer refresh margin
           token_expiration_buffer: 60
 
+        fake-sites-oauth:
+          alias: fake-oauth2
+          display_name: Fake OAuth With Sites
+          post_connection:
+            endpoint: {{fakeBaseUrl}}/api/sites
+            store:
+              cloudId: 0.id
+              siteUrl: 0.url
+          connection_config:
+            cloudId:
+              type: string
+              automated: true
+
+        fake-sites-missing:
+          alias: fake-oauth2
+          display_name: Fake OAuth Whose Sites Are Gone
+          post_connection:
+            endpoint: {{fakeBaseUrl}}/api/no-such-list
+            store:
+              cloudId: 0.id
+
         fake-json-headers:
           display_name: Fake With Content Headers
           docs: https://docs.example.test/json-headers

@@ -64,6 +64,11 @@ public sealed partial class FakeProvider : IAsyncDisposable
         // Region-scoped path for providers whose base URL is built from connection config.
         app.MapGet("/{region}/api/me", (string region, HttpRequest request) => Verify(request, region is "eu" or "us"));
         app.MapGet("/api/me", (HttpRequest request) => Verify(request, true));
+
+        // What a provider's "which sites may this token use" endpoint answers (Atlassian's accessible-resources shape).
+        app.MapGet("/api/sites", (HttpRequest request) => request.Headers.Authorization.ToString() == $"Bearer {CurrentAccessTokenOrNull}"
+            ? Results.Json(new[] { new { id = "cloud-123", url = "https://acme.example.test", name = "Acme" } })
+            : Results.StatusCode((int)HttpStatusCode.Unauthorized));
     }
 
     private IResult Verify(HttpRequest request, bool regionKnown)

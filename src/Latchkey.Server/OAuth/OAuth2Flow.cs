@@ -13,7 +13,8 @@ public sealed record CompletedAuth(JsonObject Credentials, DateTimeOffset? Expir
 }
 
 /// <summary>The authorization-code grant: the redirect to the provider (spec §5.3) and the exchange at the callback (§5.4–5.5).</summary>
-public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens, IntegrationStore integrations, TimeProvider clock) : IAuthorizationGrant
+public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens, IntegrationStore integrations, PostConnectionValues postConnection, TimeProvider clock)
+    : IAuthorizationGrant
 {
     public async Task<Outcome<(string Url, string State, string Binding)>> StartAsync(PreparedFlow prepared, CancellationToken cancellationToken)
     {
@@ -92,7 +93,8 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
         var (credentials, expiresAt) = parsed.Value;
         var config = ConnectionConfigAfterExchange(provider, flow, answer.Body!, query);
         ApplyOverrides(flow.Secrets, credentials, config);
-        return new CompletedAuth(credentials, expiresAt, config);
+        var withPostConnection = await postConnection.AddToAsync(config, provider, credentials.GetString("access_token")!, cancellationToken);
+        return withPostConnection.Failed ? withPostConnection.Error : new CompletedAuth(credentials, expiresAt, withPostConnection.Value);
     }
 
     /// <summary>Token-response and callback metadata, under the session's non-empty values (spec §5.4 step 7).</summary>

@@ -10,6 +10,7 @@ public static class OAuthFeature
         builder.Services.AddSingleton<FlowPreparation>();
         builder.Services.AddSingleton<FlowReporter>();
         builder.Services.AddSingleton<FlowLog>();
+        builder.Services.AddSingleton<PostConnectionValues>();
         builder.Services.AddSingleton<OAuth2Flow>();
         builder.Services.AddSingleton<OAuth1Flow>();
         builder.Services.AddSingleton<AuthorizationGrants>();

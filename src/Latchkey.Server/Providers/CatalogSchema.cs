@@ -19,7 +19,7 @@ public static partial class CatalogSchema
         "disable_pkce", "scope_separator", "default_scopes", "token_expiration_buffer", "expires_in_unit",
         "alternate_access_token_response_path", "token_response_metadata", "refresh_token_response_metadata", "redirect_uri_metadata",
         "request_url", "request_params", "request_http_method", "token_http_method", "signature_method",
-        "proxy", "connection_config", "credentials", "integration_config",
+        "proxy", "connection_config", "credentials", "integration_config", "post_connection",
     };
 
     /// <summary>Top-level keys of the reference schema that are accepted but not acted on yet, with the reason.</summary>
