@@ -26,7 +26,7 @@ public sealed partial class TableOwnerTests
         ["dashboard_admins"] = "Dashboard",
     };
 
-    private static readonly string ServerFolder = Path.Combine(RepositoryRoot(), "src", "Latchkey.Server");
+    private static readonly string ServerFolder = RepositoryFiles.PathOf("src", "Latchkey.Server");
 
     [Fact]
     public void EveryTableOfTheMigrations_HasAnOwner()
@@ -52,19 +52,6 @@ public sealed partial class TableOwnerTests
         var strangers = writes.Where(write => !Owners.TryGetValue(write.Table, out var owner) || owner != write.Folder)
             .Select(write => $"{Path.GetRelativePath(ServerFolder, write.File)} writes {write.Table}");
         Assert.Empty(strangers);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Latchkey.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Latchkey.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"Create\.Table\(""([a-z_]+)""\)")]

@@ -10,7 +10,7 @@ public sealed class CatalogTests
     [Fact]
     public void BuiltInCatalog_LoadsEveryEntry_WithAMixOfAuthModes()
     {
-        Assert.True(BuiltIn.All.Count >= 30, $"only {BuiltIn.All.Count} providers");
+        Assert.True(BuiltIn.All.Count >= 300, $"only {BuiltIn.All.Count} providers");
         Assert.Empty(BuiltIn.Skipped);
         var modes = BuiltIn.All.GroupBy(p => p.AuthMode).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(modes.GetValueOrDefault(AuthModes.OAuth2) >= 10);
@@ -204,7 +204,7 @@ public sealed class CatalogTests
             "token_expires_in_ms", "proxy_header_authorization", "signature", "token", "registration_url", "client_registration",
             "registration_params", "auth_type",
         ];
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "providers.md"));
+        var docs = File.ReadAllText(RepositoryFiles.PathOf("docs", "providers.md"));
 
         Assert.DoesNotContain(schema, key => !CatalogSchema.Implemented.Contains(key) && !CatalogSchema.Ignored.ContainsKey(key));
         Assert.DoesNotContain(CatalogSchema.Ignored.Keys, key => !docs.Contains($"`{key}`", StringComparison.Ordinal));
@@ -235,19 +235,6 @@ public sealed class CatalogTests
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.OK),
             (providers.StatusCode, broken.StatusCode, chained.StatusCode, integrations.StatusCode));
         Assert.Contains(app.Logs.Lines, line => line.Contains("broken-cc", StringComparison.Ordinal) && line.Contains("OAUTH2_CC providers need token_url", StringComparison.Ordinal));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Latchkey.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root was not found.");
     }
 
     [Fact]
@@ -287,6 +274,17 @@ public sealed class CatalogTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("not_found", await missing.ErrorCodeAsync());
         Assert.Equal("invalid_query_params", await withQuery.ErrorCodeAsync());
+    }
+
+    [Fact]
+    public async Task ProvidersEndpoint_ListsTheWholeBuiltInCatalog()
+    {
+        await using var app = await Server.StartAsync();
+
+        var all = (await (await app.Backend.GetAsync("/providers", Server.Cancellation)).JsonAsync())["data"]!.AsArray();
+
+        Assert.True(all.Count >= 300, $"GET /providers lists {all.Count} providers");
+        Assert.Contains(all, p => p!["name"]!.GetValue<string>() == "google-mail");
     }
 
     [Fact]
