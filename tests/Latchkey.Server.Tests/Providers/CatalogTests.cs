@@ -277,6 +277,30 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public async Task UnreadableProvidersFile_StopsStartUp_WithItsSentence()
+    {
+        var folder = Directory.CreateTempSubdirectory("latchkey-catalog-").FullName;
+        var file = Path.Combine(folder, "providers.yaml");
+        await File.WriteAllTextAsync(file, "acme: [unclosed\n", Server.Cancellation);
+        var app = LatchkeyServer.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["LATCHKEY_DATA_DIR"] = folder,
+                ["LATCHKEY_PROVIDERS_FILE"] = file,
+            });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        });
+        await using (app)
+        {
+            var failure = await Assert.ThrowsAsync<CatalogException>(() => app.StartAsync(Server.Cancellation));
+
+            Assert.Contains("invalid YAML at line", failure.Message, StringComparison.Ordinal);
+            Assert.Contains(file, failure.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task ProvidersEndpoint_ListsTheWholeBuiltInCatalog()
     {
         await using var app = await Server.StartAsync();
