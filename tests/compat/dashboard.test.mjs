@@ -37,7 +37,10 @@ after(async () => {
   await fake?.stop();
 });
 
+// A form's submit navigates; the picture waits until that page and its images (provider logos) have loaded, since
+// Chromium refuses to capture a page that is still being replaced.
 async function shot(page, name) {
+  await page.waitForLoadState('networkidle');
   await page.setViewportSize({ width: 1100, height: 640 });
   await page.screenshot({ path: screenshotPath(`dashboard-${name}.png`) });
 }
