@@ -29,9 +29,10 @@ public sealed class ReferenceKeyTests
     public void SharedKeys_DeclareTheReferenceConnectionSettings()
     {
         var missing = BuiltIn.All.Where(p => Reference.ContainsKey(p.Name))
-            .SelectMany(p => Names(Reference[p.Name], 5).Where(field => !p.ConnectionConfigFields.ContainsKey(field)).Select(field => $"{p.Name}: {field}"));
+            .SelectMany(p => Names(Reference[p.Name], 5).Where(field => !p.ConnectionConfigFields.ContainsKey(field)).Select(field => $"{p.Name}: {field}"))
+            .ToList();
 
-        Assert.True(!missing.Any(), string.Join("; ", missing));
+        Assert.True(missing.Count == 0, string.Join("; ", missing));
     }
 
     // The mode of a key, following the reference's alias column when its own mode is blank.

@@ -113,10 +113,14 @@ public sealed class VaultAtRestTests
             secretKey = first.SecretKey;
         }
 
-        await using var second = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_SECRET_KEY_DEV"] = secretKey }, dataDirectory: dataDirectory);
-        var read = await second.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-apikey", Server.Cancellation);
+        await using (var second = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_SECRET_KEY_DEV"] = secretKey }, dataDirectory: dataDirectory))
+        {
+            var read = await second.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-apikey", Server.Cancellation);
 
-        Assert.Equal(FakeProvider.GoodApiKey, (await read.JsonAsync())["credentials"]!["apiKey"]!.GetValue<string>());
+            Assert.Equal(FakeProvider.GoodApiKey, (await read.JsonAsync())["credentials"]!["apiKey"]!.GetValue<string>());
+        }
+
+        // Only once the second server has stopped: it keeps writing its database files (fetch stamps) while it runs.
         Directory.Delete(dataDirectory, recursive: true);
     }
 

@@ -181,12 +181,16 @@ public sealed class AuthWebhookTests
 
         receiver.FailNext(0);
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(5));
-        await using var second = await Server.StartAsync(settings, later, dataDirectory);
-        var accepted = await receiver.WaitForAcceptedAsync(1);
+        await using (var second = await Server.StartAsync(settings, later, dataDirectory))
+        {
+            var accepted = await receiver.WaitForAcceptedAsync(1);
 
-        var body = JsonNode.Parse(accepted[0].Body)!;
-        Assert.Equal(connectionId, body["connectionId"]!.GetValue<string>());
-        Assert.Equal(firstEventId, accepted[0].Header("X-Latchkey-Event-Id"));
+            var body = JsonNode.Parse(accepted[0].Body)!;
+            Assert.Equal(connectionId, body["connectionId"]!.GetValue<string>());
+            Assert.Equal(firstEventId, accepted[0].Header("X-Latchkey-Event-Id"));
+        }
+
+        // Only once the second server has stopped: it keeps writing its database files while it runs.
         Directory.Delete(dataDirectory, recursive: true);
     }
 
