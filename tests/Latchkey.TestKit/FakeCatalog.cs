@@ -115,6 +115,35 @@ public static class FakeCatalog
             store:
               cloudId: 0.id
 
+        fake-two-step:
+          display_name: Fake Two Step
+          docs: https://docs.example.test/two-step
+          auth_mode: TWO_STEP
+          token_url: {{fakeBaseUrl}}/two-step/token
+          # Field names that no other SDK route matches: the official SDK sends credentials with client_id and
+          # client_secret to the client-credentials endpoint even when their type is TWO_STEP.
+          token_params:
+            client_id: ${credentials.account_id}
+            client_secret: ${credentials.api_secret}
+          token_response:
+            token: access_token
+            token_expiration: expires_in
+            token_expiration_strategy: expireIn
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            headers:
+              authorization: Bearer ${credentials.token}
+            verification:
+              endpoints: [/api/me]
+          credentials:
+            account_id:
+              type: string
+              title: Account ID
+            api_secret:
+              type: string
+              title: API secret
+              secret: true
+
         fake-json-headers:
           display_name: Fake With Content Headers
           docs: https://docs.example.test/json-headers

@@ -41,6 +41,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapVerification(app);
         fake.MapOAuth2(app);
         fake.MapOAuth1(app);
+        fake.MapTwoStep(app);
         fake.MapControl(app);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -79,7 +80,8 @@ public sealed partial class FakeProvider : IAsyncDisposable
         var apiKey = request.Headers["x-api-key"].ToString();
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{GoodUsername}:{GoodPassword}"));
         var accepted = regionKnown && (authorization == $"Bearer {GoodApiKey}" || apiKey == GoodApiKey || authorization == basic
-            || request.Query["api_key"] == GoodApiKey || authorization == $"Bearer {CurrentAccessTokenOrNull}");
+            || request.Query["api_key"] == GoodApiKey || authorization == $"Bearer {CurrentAccessTokenOrNull}"
+            || authorization == $"Bearer {CurrentTwoStepTokenOrNull}");
         return accepted ? Results.Ok(new { ok = true }) : Results.StatusCode((int)HttpStatusCode.Unauthorized);
     }
 }

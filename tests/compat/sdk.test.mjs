@@ -34,6 +34,7 @@ before(async () => {
     { provider: 'fake-apikey', unique_key: 'sdk-apikey' },
     { provider: 'fake-basic', unique_key: 'sdk-basic' },
     { provider: 'fake-oauth2', unique_key: 'sdk-oauth', credentials: OAUTH_APP },
+    { provider: 'fake-two-step', unique_key: 'sdk-two-step' },
   ]) {
     const created = await server.api('POST', '/integrations', body);
     assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -107,6 +108,18 @@ for (const sdk of sdks) {
       const bad = await run(token, `(n) => n.auth('sdk-apikey', { credentials: { apiKey: 'nope' } })`);
       assert.equal(good.ok?.providerConfigKey, 'sdk-apikey', JSON.stringify(good));
       assert.equal(bad.type, 'connection_test_failed');
+    });
+
+    test('auth() with TWO_STEP credentials resolves after the token exchange; a refused exchange rejects with connection_test_failed', async () => {
+      const token = await server.createSession();
+      const fields = (secret) => `{ type: 'TWO_STEP', account_id: '${OAUTH_APP.client_id}', api_secret: '${secret}' }`;
+      const good = await run(token, `(n) => n.auth('sdk-two-step', { credentials: ${fields(OAUTH_APP.client_secret)} })`);
+      const bad = await run(token, `(n) => n.auth('sdk-two-step', { credentials: ${fields('wrong')} })`);
+      assert.equal(good.ok?.providerConfigKey, 'sdk-two-step', JSON.stringify(good));
+      assert.equal(bad.type, 'connection_test_failed', JSON.stringify(bad));
+      const connection = await server.api('GET', `/connections/${good.ok.connectionId}?provider_config_key=sdk-two-step`);
+      assert.equal(connection.body.credentials.type, 'TWO_STEP');
+      assert.match(connection.body.credentials.token, /^ts_/);
     });
 
     test('auth() with basic credentials resolves', async () => {

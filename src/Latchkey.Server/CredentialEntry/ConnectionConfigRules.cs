@@ -45,7 +45,7 @@ public static class ConnectionConfigRules
     // Catalog patterns use the full .NET syntax (lookarounds included), so they run on the backtracking engine; the
     // timeout bounds what a hostile value can cost. A value that takes too long to check is refused, not accepted.
     // The loader has already refused entries whose patterns do not compile.
-    private static bool Matches(string pattern, string value)
+    public static bool Matches(string pattern, string value)
     {
         try
         {

@@ -3,6 +3,7 @@ using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.CredentialEntry;
@@ -40,6 +41,33 @@ public static class CredentialEntryEndpoints
         string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken) =>
         SubmitAsync(providerConfigKey, AuthModes.None, [], _ => new JsonObject { ["type"] = AuthModes.None },
             caller, request, entry, saver, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /auth/two-step/:key</c>: the provider's credential fields (free-form, spec §4.4), exchanged for a token
+    /// by the catalog's recipe, then verified and saved. <c>type</c> and <c>assertionOption</c> are accepted and not stored.
+    /// </summary>
+    public static async Task<Results<Ok<JsonObject>, ApiError>> SubmitTwoStepAsync(
+        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, TwoStepExchange twoStep,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Failed)
+        {
+            return body.Error;
+        }
+
+        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, candidate => candidate == AuthModes.TwoStep, cancellationToken);
+        if (context.Failed)
+        {
+            return context.Error;
+        }
+
+        var fields = CredentialFieldRules.Read(context.Value.Provider, body.Value, ["type", "assertionOption"]);
+        return fields.Failed
+            ? fields.Error
+            : await saver.VerifyAndSaveAsync(context.Value, fields.Value, cancellationToken,
+                (entered, token) => twoStep.ExchangeAsync(context.Value.Provider, entered, context.Value.ConnectionConfig, token));
+    }
 
     // Body first, then the checks every entry point shares, then verification and save (spec §4.4 order).
     private static async Task<Results<Ok<JsonObject>, ApiError>> SubmitAsync(

@@ -14,7 +14,12 @@ namespace Latchkey.Server.CredentialEntry;
 /// </summary>
 public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWriter writer, AuthLogWriter authLog, TimeProvider clock)
 {
-    public async Task<Results<Ok<JsonObject>, ApiError>> VerifyAndSaveAsync(EntryContext context, JsonObject credentials, CancellationToken cancellationToken)
+    /// <param name="context">What the entry point established.</param>
+    /// <param name="credentials">What the end user entered.</param>
+    /// <param name="cancellationToken">The request's.</param>
+    /// <param name="exchange">For modes that turn the entered fields into a token first (TWO_STEP): run before verifying.</param>
+    public async Task<Results<Ok<JsonObject>, ApiError>> VerifyAndSaveAsync(
+        EntryContext context, JsonObject credentials, CancellationToken cancellationToken, Func<JsonObject, CancellationToken, Task<Outcome<(JsonObject Credentials, DateTimeOffset? ExpiresAt)>>>? exchange = null)
     {
         var startedAt = clock.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
@@ -26,6 +31,20 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
         void Record(bool success, string? errorType, string? message) => authLog.Record(new AuthLogEntry(
             context.Caller.EnvironmentId, kind, context.Integration.UniqueKey, context.ConnectionId, success, errorType, message,
             steps, startedAt, stopwatch.Elapsed));
+
+        DateTimeOffset? expiresAt = null;
+        if (exchange is not null)
+        {
+            var exchanged = await exchange(credentials, cancellationToken);
+            steps.Add(new("exchange credentials for a token", clock.GetUtcNow(), exchanged.Failed ? "refused by the provider" : "token issued"));
+            if (exchanged.Failed)
+            {
+                Record(false, exchanged.Error.Code, exchanged.Error.Message);
+                return exchanged.Error;
+            }
+
+            (credentials, expiresAt) = exchanged.Value;
+        }
 
         VerificationOutcome outcome;
         try
@@ -65,7 +84,7 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
                     context.Integration.Provider,
                     context.ConnectionId,
                     credentials,
-                    ExpiresAt: null,
+                    expiresAt,
                     context.ConnectionConfig,
                     tags,
                     endUser,

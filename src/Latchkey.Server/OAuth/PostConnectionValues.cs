@@ -40,7 +40,7 @@ public sealed class PostConnectionValues(IHttpClientFactory httpClients, ILogger
 
         foreach (var (key, path) in step.GetStringMap("store"))
         {
-            if (Find(answer.Value, path) is not JsonValue value || value.ToString() is not { Length: > 0 } text)
+            if (answer.Value.AtPath(path) is not JsonValue value || value.ToString() is not { Length: > 0 } text)
             {
                 return ApiError.BadRequest(ErrorCodes.UnknownErr, $"{provider.DisplayName} did not tell {key} ({path}) after the sign-in; the account may have no site or organization to connect.");
             }
@@ -73,18 +73,4 @@ public sealed class PostConnectionValues(IHttpClientFactory httpClients, ILogger
         }
     }
 
-    private static JsonNode? Find(JsonNode? node, string path)
-    {
-        foreach (var segment in path.Split('.'))
-        {
-            node = node switch
-            {
-                JsonArray array when int.TryParse(segment, out var index) && index >= 0 && index < array.Count => array[index],
-                JsonObject obj => obj[segment],
-                _ => null,
-            };
-        }
-
-        return node;
-    }
 }

@@ -19,7 +19,7 @@ public static partial class CatalogSchema
         "disable_pkce", "scope_separator", "default_scopes", "token_expiration_buffer", "expires_in_unit",
         "alternate_access_token_response_path", "token_response_metadata", "refresh_token_response_metadata", "redirect_uri_metadata",
         "request_url", "request_params", "request_http_method", "token_http_method", "signature_method",
-        "proxy", "connection_config", "credentials", "integration_config", "post_connection",
+        "proxy", "connection_config", "credentials", "integration_config", "post_connection", "token_response", "token_headers", "token_request_method",
     };
 
     /// <summary>Top-level keys of the reference schema that are accepted but not acted on yet, with the reason.</summary>
@@ -39,17 +39,14 @@ public static partial class CatalogSchema
         ["token_url_skip_encode"] = "the token URL is sent as rendered",
         ["refresh_url"] = "refresh uses token_url",
         ["require_client_certificate"] = "client certificates are not collected yet",
-        ["assertion_option"] = "TWO_STEP is not supported yet",
-        ["token_response"] = "TWO_STEP is not supported yet",
-        ["token_headers"] = "TWO_STEP is not supported yet",
-        ["token_request_method"] = "TWO_STEP is not supported yet",
-        ["refresh_token_params"] = "TWO_STEP is not supported yet",
-        ["refresh_token_headers"] = "TWO_STEP is not supported yet",
-        ["token_response_headers"] = "TWO_STEP is not supported yet",
-        ["additional_steps"] = "TWO_STEP is not supported yet",
-        ["assertion"] = "TWO_STEP is not supported yet",
-        ["token_expires_in_ms"] = "TWO_STEP is not supported yet",
-        ["proxy_header_authorization"] = "TWO_STEP is not supported yet",
+        ["assertion_option"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
+        ["refresh_token_params"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
+        ["refresh_token_headers"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
+        ["token_response_headers"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
+        ["additional_steps"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
+        ["assertion"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
+        ["token_expires_in_ms"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
+        ["proxy_header_authorization"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
         ["signature"] = "JWT and SIGNATURE are not supported yet",
         ["token"] = "JWT and SIGNATURE are not supported yet",
         ["registration_url"] = "MCP OAuth client registration is not supported yet",
@@ -97,6 +94,7 @@ public static partial class CatalogSchema
         AuthModes.OAuth1 when entry.GetString("request_url") is null || entry.GetString("authorization_url") is null || entry["token_url"] is null =>
             "OAUTH1 providers need request_url, authorization_url and token_url",
         AuthModes.OAuth2ClientCredentials when entry["token_url"] is null => "OAUTH2_CC providers need token_url",
+        AuthModes.TwoStep when entry["token_url"] is null => "TWO_STEP providers need token_url",
         _ => null,
     };
 

@@ -58,5 +58,21 @@ public static class JsonObjectExtensions
         _ => [],
     };
 
+    /// <summary>The node at a dot path of a provider's answer (<c>0.id</c>, <c>data.token</c>): array indices allowed.</summary>
+    public static JsonNode? AtPath(this JsonNode? node, string path)
+    {
+        foreach (var segment in path.Split('.'))
+        {
+            node = node switch
+            {
+                JsonArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Count => array[index],
+                JsonObject obj => obj[segment],
+                _ => null,
+            };
+        }
+
+        return node;
+    }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyMap = new Dictionary<string, string>();
 }

@@ -12,11 +12,12 @@ public static class RefreshPolicy
     public static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(30);
     public const int ExhaustedAfterFailingDays = 4;
 
-    /// <summary>OAuth 2 credentials with a refresh token, and client-credentials tokens (a new grant), can be refreshed.</summary>
+    /// <summary>OAuth 2 credentials with a refresh token, client-credentials tokens (a new grant) and TWO_STEP tokens (a new exchange) can be refreshed.</summary>
     public static bool CanRefresh(JsonObject credentials) => credentials.GetString("type") switch
     {
         AuthModes.OAuth2 => !string.IsNullOrEmpty(credentials.GetString("refresh_token")),
         AuthModes.OAuth2ClientCredentials => true,
+        AuthModes.TwoStep => true,
         _ => false,
     };
 

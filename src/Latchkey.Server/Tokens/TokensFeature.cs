@@ -7,6 +7,7 @@ public static class TokensFeature
     {
         builder.Services.AddSingleton<TokenEndpoint>();
         builder.Services.AddSingleton<ClientCredentialsGrant>();
+        builder.Services.AddSingleton<TwoStepExchange>();
         return builder;
     }
 }
