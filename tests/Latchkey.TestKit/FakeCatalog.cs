@@ -144,6 +144,11 @@ public static class FakeCatalog
               title: API secret
               secret: true
 
+        fake-refresh-url:
+          alias: fake-oauth2
+          display_name: Fake OAuth With A Refresh Endpoint
+          refresh_url: {{fakeBaseUrl}}/oauth/refresh
+
         fake-json-headers:
           display_name: Fake With Content Headers
           docs: https://docs.example.test/json-headers

@@ -20,6 +20,7 @@ public sealed partial class FakeProvider
     private int _authorizeCalls;
     private int _codeExchanges;
     private int _refreshCalls;
+    private int _refreshUrlCalls;
     private int _clientCredentialsCalls;
     private string? _currentRefreshToken;
 
@@ -50,6 +51,9 @@ public sealed partial class FakeProvider
 
     public int RefreshCalls => _refreshCalls;
 
+    /// <summary>Token requests that arrived at the separate refresh endpoint.</summary>
+    public int RefreshUrlCalls => _refreshUrlCalls;
+
     public int ClientCredentialsCalls => _clientCredentialsCalls;
 
     /// <summary>The last query string of an authorize call, to check what Latchkey sent.</summary>
@@ -68,6 +72,7 @@ public sealed partial class FakeProvider
         Interlocked.Exchange(ref _authorizeCalls, 0);
         Interlocked.Exchange(ref _codeExchanges, 0);
         Interlocked.Exchange(ref _refreshCalls, 0);
+        Interlocked.Exchange(ref _refreshUrlCalls, 0);
         Interlocked.Exchange(ref _clientCredentialsCalls, 0);
     }
 
@@ -75,6 +80,13 @@ public sealed partial class FakeProvider
     {
         app.MapGet("/oauth/authorize", Authorize);
         app.MapPost("/oauth/token", TokenAsync);
+
+        // A provider whose refresh grant has its own endpoint (the catalog's refresh_url): same grants, counted apart.
+        app.MapPost("/oauth/refresh", (HttpRequest request) =>
+        {
+            Interlocked.Increment(ref _refreshUrlCalls);
+            return TokenAsync(request);
+        });
     }
 
     private IResult Authorize(HttpRequest request)

@@ -39,7 +39,8 @@ public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore
         }
 
         var values = TemplateValues.Of(config);
-        var tokenUrl = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth2) ?? "", values);
+        // Some providers refresh on an endpoint of their own (refresh_url); the request is the same grant.
+        var tokenUrl = ProviderUrls.Render(provider.GetString("refresh_url") is { Length: > 0 } refreshUrl ? refreshUrl : provider.TokenUrlFor(AuthModes.OAuth2) ?? "", values);
         if (tokenUrl is null)
         {
             return ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, "The provider's token_url needs connection settings that were not given.");

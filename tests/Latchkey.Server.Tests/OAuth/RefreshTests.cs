@@ -25,6 +25,23 @@ public sealed class RefreshTests
         (await (await ReadAsync(app, connectionId)).JsonAsync())["credentials"]!["access_token"]!.GetValue<string>();
 
     [Fact]
+    public async Task RefreshUrl_OfTheCatalog_ReceivesTheRefreshGrant()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-refresh-url", credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret, scopes = "read" });
+        await using var socket = await SdkSocket.ConnectAsync(app.BaseUrl);
+        using var browser = new OAuthBrowser();
+        await browser.CompleteAsync($"{app.BaseUrl}/oauth/connect/fake-refresh-url?connect_session_token={await app.CreateSessionTokenAsync()}&ws_client_id={socket.ClientId}");
+        var connectionId = (await socket.ReceiveAsync(TimeSpan.FromSeconds(10)))!["connection_id"]!.GetValue<string>();
+        var original = app.Fake.CurrentAccessTokenOrNull;
+
+        var refreshed = await (await app.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-refresh-url&force_refresh=true", Server.Cancellation)).JsonAsync();
+
+        Assert.Equal((1, 1), (app.Fake.RefreshUrlCalls, app.Fake.RefreshCalls));
+        Assert.NotEqual(original, refreshed["credentials"]!["access_token"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ExpiredToken_IsRefreshedOnRead_AndTheRotatedRefreshTokenIsKept()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
