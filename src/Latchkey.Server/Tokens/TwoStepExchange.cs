@@ -57,7 +57,7 @@ public sealed class TwoStepExchange(IHttpClientFactory httpClients, TimeProvider
         }
     }
 
-    private static HttpRequestMessage? Build(Provider provider, TemplateValues values, DateTimeOffset now)
+    internal static HttpRequestMessage? Build(Provider provider, TemplateValues values, DateTimeOffset now)
     {
         var url = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.TwoStep) ?? "", values, now: now);
         var parameters = provider.TokenParams.ToDictionary(pair => pair.Key, pair => Template.Render(pair.Value, values, now: now), StringComparer.Ordinal);

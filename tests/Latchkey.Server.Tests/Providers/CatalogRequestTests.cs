@@ -55,6 +55,22 @@ public sealed class CatalogRequestTests
         }
     }
 
+    public static TheoryData<string> TwoStep => new(BuiltIn.All.Where(p => p.AuthMode == AuthModes.TwoStep).Select(p => p.Name));
+
+    [Theory]
+    [MemberData(nameof(TwoStep))]
+    public void TwoStepTokenRequest_Renders(string name)
+    {
+        var provider = BuiltIn.Find(name)!;
+        var values = ProviderApiRequest.ValuesFor(SampleCredentials(provider), SampleConfig(provider));
+
+        using var request = Latchkey.Server.Tokens.TwoStepExchange.Build(provider, values, DateTimeOffset.UtcNow);
+
+        Assert.True(request is not null, $"{name}: the token request does not render");
+        Assert.Equal(Uri.UriSchemeHttps, request.RequestUri!.Scheme);
+        Assert.DoesNotContain("${", request.RequestUri + string.Join("\n", request.Headers.Select(h => string.Join(",", h.Value))), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FieldExamples_MatchTheirOwnPatterns()
     {
