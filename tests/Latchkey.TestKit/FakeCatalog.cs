@@ -149,6 +149,35 @@ public static class FakeCatalog
           display_name: Fake OAuth With A Refresh Endpoint
           refresh_url: {{fakeBaseUrl}}/oauth/refresh
 
+        fake-jwt:
+          display_name: Fake JWT
+          docs: https://docs.example.test/jwt
+          auth_mode: JWT
+          signature:
+            protocol: HMAC
+          token:
+            signing_key: ${credentials.secret}
+            expires_in_ms: 600000
+            header:
+              kid: ${credentials.keyId}
+            payload:
+              iss: ${credentials.keyId}
+              aud: fake-api
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            headers:
+              authorization: Bearer ${credentials.token}
+            verification:
+              endpoints: [/jwt/me]
+          credentials:
+            keyId:
+              type: string
+              title: Key ID
+            secret:
+              type: string
+              title: Signing secret
+              secret: true
+
         fake-json-headers:
           display_name: Fake With Content Headers
           docs: https://docs.example.test/json-headers

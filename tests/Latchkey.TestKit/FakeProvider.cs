@@ -42,6 +42,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapOAuth2(app);
         fake.MapOAuth1(app);
         fake.MapTwoStep(app);
+        fake.MapJwt(app);
         fake.MapControl(app);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

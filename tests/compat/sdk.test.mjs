@@ -35,6 +35,7 @@ before(async () => {
     { provider: 'fake-basic', unique_key: 'sdk-basic' },
     { provider: 'fake-oauth2', unique_key: 'sdk-oauth', credentials: OAUTH_APP },
     { provider: 'fake-two-step', unique_key: 'sdk-two-step' },
+    { provider: 'fake-jwt', unique_key: 'sdk-jwt' },
   ]) {
     const created = await server.api('POST', '/integrations', body);
     assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -120,6 +121,18 @@ for (const sdk of sdks) {
       const connection = await server.api('GET', `/connections/${good.ok.connectionId}?provider_config_key=sdk-two-step`);
       assert.equal(connection.body.credentials.type, 'TWO_STEP');
       assert.match(connection.body.credentials.token, /^ts_/);
+    });
+
+    test('auth() with JWT fields resolves once the signed token is accepted; a wrong secret rejects with connection_test_failed', async () => {
+      const token = await server.createSession();
+      const fields = (secret) => `{ type: 'JWT', keyId: 'fake-key-7a1', secret: '${secret}' }`;
+      const good = await run(token, `(n) => n.auth('sdk-jwt', { credentials: ${fields('fake-jwt-signing-secret-5c1e')} })`);
+      const bad = await run(token, `(n) => n.auth('sdk-jwt', { credentials: ${fields('wrong')} })`);
+      assert.equal(good.ok?.providerConfigKey, 'sdk-jwt', JSON.stringify(good));
+      assert.equal(bad.type, 'connection_test_failed', JSON.stringify(bad));
+      const connection = await server.api('GET', `/connections/${good.ok.connectionId}?provider_config_key=sdk-jwt`);
+      assert.equal(connection.body.credentials.type, 'JWT');
+      assert.equal(connection.body.credentials.token.split('.').length, 3);
     });
 
     test('auth() with basic credentials resolves', async () => {

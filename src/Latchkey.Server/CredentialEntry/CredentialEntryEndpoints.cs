@@ -69,6 +69,33 @@ public static class CredentialEntryEndpoints
                 (entered, token) => twoStep.ExchangeAsync(context.Value.Provider, entered, context.Value.ConnectionConfig, token));
     }
 
+    /// <summary>
+    /// <c>POST /auth/jwt/:key</c>: the provider's credential fields (free-form, spec §4.4), from which this server signs
+    /// the token the catalog describes; then verified and saved. <c>type</c> is accepted and not stored.
+    /// </summary>
+    public static async Task<Results<Ok<JsonObject>, ApiError>> SubmitJwtAsync(
+        string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, JwtTokens jwt,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        if (body.Failed)
+        {
+            return body.Error;
+        }
+
+        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, candidate => candidate == AuthModes.Jwt, cancellationToken);
+        if (context.Failed)
+        {
+            return context.Error;
+        }
+
+        var fields = CredentialFieldRules.Read(context.Value.Provider, body.Value, ["type"]);
+        return fields.Failed
+            ? fields.Error
+            : await saver.VerifyAndSaveAsync(context.Value, fields.Value, cancellationToken,
+                (entered, _) => Task.FromResult(jwt.Sign(context.Value.Provider, entered)));
+    }
+
     // Body first, then the checks every entry point shares, then verification and save (spec §4.4 order).
     private static async Task<Results<Ok<JsonObject>, ApiError>> SubmitAsync(
         string providerConfigKey, string mode, string[] bodyKeys, Func<JsonObjectReader, JsonObject> readCredentials, Caller caller,

@@ -21,6 +21,7 @@ public static class CredentialEntryFeature
         var auth = endpoints.MapGroup("/auth").WithTags("Credential entry").RequireCaller(AuthScheme.SessionTokenOrPublicKey);
         auth.MapPost("/unauthenticated/{providerConfigKey}", CredentialEntryEndpoints.CreateUnauthenticatedAsync);
         auth.MapPost("/two-step/{providerConfigKey}", CredentialEntryEndpoints.SubmitTwoStepAsync);
+        auth.MapPost("/jwt/{providerConfigKey}", CredentialEntryEndpoints.SubmitJwtAsync);
 
         // Imported credentials are verified like entered ones; both paths behave identically (spec §4.6).
         foreach (var prefix in new[] { "/connections", "/connection" })

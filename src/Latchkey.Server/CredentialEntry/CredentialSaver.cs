@@ -36,7 +36,7 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
         if (exchange is not null)
         {
             var exchanged = await exchange(credentials, cancellationToken);
-            steps.Add(new("exchange credentials for a token", clock.GetUtcNow(), exchanged.Failed ? "refused by the provider" : "token issued"));
+            steps.Add(new("obtain a token", clock.GetUtcNow(), exchanged.Failed ? "refused" : "token issued"));
             if (exchanged.Failed)
             {
                 Record(false, exchanged.Error.Code, exchanged.Error.Message);

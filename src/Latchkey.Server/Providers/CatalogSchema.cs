@@ -19,7 +19,7 @@ public static partial class CatalogSchema
         "disable_pkce", "scope_separator", "default_scopes", "token_expiration_buffer", "expires_in_unit",
         "alternate_access_token_response_path", "token_response_metadata", "refresh_token_response_metadata", "redirect_uri_metadata",
         "request_url", "request_params", "request_http_method", "token_http_method", "signature_method",
-        "proxy", "connection_config", "credentials", "integration_config", "post_connection", "token_response", "token_headers", "token_request_method", "refresh_url",
+        "proxy", "connection_config", "credentials", "integration_config", "post_connection", "token_response", "token_headers", "token_request_method", "refresh_url", "signature", "token",
     };
 
     /// <summary>Top-level keys of the reference schema that are accepted but not acted on yet, with the reason.</summary>
@@ -46,8 +46,6 @@ public static partial class CatalogSchema
         ["assertion"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
         ["token_expires_in_ms"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
         ["proxy_header_authorization"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
-        ["signature"] = "JWT and SIGNATURE are not supported yet",
-        ["token"] = "JWT and SIGNATURE are not supported yet",
         ["registration_url"] = "MCP OAuth client registration is not supported yet",
         ["client_registration"] = "MCP OAuth client registration is not supported yet",
         ["registration_params"] = "MCP OAuth client registration is not supported yet",

@@ -8,7 +8,7 @@ using Latchkey.Server.Tokens;
 namespace Latchkey.Server.Refresh;
 
 /// <summary>Asks the provider for new credentials: a refresh-token grant (OAuth 2) or a new client-credentials grant.</summary>
-public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep, TimeProvider clock)
+public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep, JwtTokens jwt, TimeProvider clock)
 {
     public Provider? ProviderOf(StoredConnection connection) => catalog.Find(connection.Provider);
 
@@ -23,6 +23,12 @@ public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore
         }
 
         var config = connection.ConnectionConfigObject();
+        if (credentials.GetString("type") == AuthModes.Jwt)
+        {
+            var signed = jwt.Sign(provider, credentials);
+            return signed.Failed ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, signed.Error.Message ?? "") : (signed.Value.Credentials, signed.Value.ExpiresAt, null);
+        }
+
         if (credentials.GetString("type") == AuthModes.TwoStep)
         {
             var exchanged = await twoStep.ExchangeAsync(provider, credentials, config, cancellationToken);

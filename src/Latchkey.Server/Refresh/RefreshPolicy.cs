@@ -17,7 +17,7 @@ public static class RefreshPolicy
     {
         AuthModes.OAuth2 => !string.IsNullOrEmpty(credentials.GetString("refresh_token")),
         AuthModes.OAuth2ClientCredentials => true,
-        AuthModes.TwoStep => true,
+        AuthModes.TwoStep or AuthModes.Jwt => true,
         _ => false,
     };
 

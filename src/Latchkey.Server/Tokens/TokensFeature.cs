@@ -8,6 +8,7 @@ public static class TokensFeature
         builder.Services.AddSingleton<TokenEndpoint>();
         builder.Services.AddSingleton<ClientCredentialsGrant>();
         builder.Services.AddSingleton<TwoStepExchange>();
+        builder.Services.AddSingleton<JwtTokens>();
         return builder;
     }
 }
