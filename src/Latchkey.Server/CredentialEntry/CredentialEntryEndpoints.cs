@@ -43,39 +43,33 @@ public static class CredentialEntryEndpoints
             caller, request, entry, saver, cancellationToken);
 
     /// <summary>
-    /// <c>POST /auth/two-step/:key</c>: the provider's credential fields (free-form, spec §4.4), exchanged for a token
-    /// by the catalog's recipe, then verified and saved. <c>type</c> and <c>assertionOption</c> are accepted and not stored.
+    /// <c>POST /auth/two-step/:key</c>: the provider's credential fields, exchanged for a token by the catalog's recipe,
+    /// then verified and saved. <c>type</c> and <c>assertionOption</c> are accepted and not stored.
     /// </summary>
-    public static async Task<Results<Ok<JsonObject>, ApiError>> SubmitTwoStepAsync(
+    public static Task<Results<Ok<JsonObject>, ApiError>> SubmitTwoStepAsync(
         string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, TwoStepExchange twoStep,
-        CancellationToken cancellationToken)
-    {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
-        if (body.Failed)
-        {
-            return body.Error;
-        }
-
-        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, candidate => candidate == AuthModes.TwoStep, cancellationToken);
-        if (context.Failed)
-        {
-            return context.Error;
-        }
-
-        var fields = CredentialFieldRules.Read(context.Value.Provider, body.Value, ["type", "assertionOption"]);
-        return fields.Failed
-            ? fields.Error
-            : await saver.VerifyAndSaveAsync(context.Value, fields.Value, cancellationToken,
-                (entered, token) => twoStep.ExchangeAsync(context.Value.Provider, entered, context.Value.ConnectionConfig, token));
-    }
+        CancellationToken cancellationToken) =>
+        SubmitFieldsAsync(providerConfigKey, AuthModes.TwoStep, ["type", "assertionOption"],
+            (context, entered, token) => twoStep.ExchangeAsync(context.Provider, entered, context.ConnectionConfig, token),
+            caller, request, entry, saver, cancellationToken);
 
     /// <summary>
-    /// <c>POST /auth/jwt/:key</c>: the provider's credential fields (free-form, spec §4.4), from which this server signs
-    /// the token the catalog describes; then verified and saved. <c>type</c> is accepted and not stored.
+    /// <c>POST /auth/jwt/:key</c>: the provider's credential fields, from which this server signs the token the catalog
+    /// describes; then verified and saved. <c>type</c> is accepted and not stored.
     /// </summary>
-    public static async Task<Results<Ok<JsonObject>, ApiError>> SubmitJwtAsync(
+    public static Task<Results<Ok<JsonObject>, ApiError>> SubmitJwtAsync(
         string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, JwtTokens jwt,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        SubmitFieldsAsync(providerConfigKey, AuthModes.Jwt, ["type"],
+            (context, entered, _) => Task.FromResult(jwt.Sign(context.Provider, entered)),
+            caller, request, entry, saver, cancellationToken);
+
+    // Modes whose body is the provider's own credential fields (free-form, spec §4.4), turned into a token before
+    // verification: the shared checks, then the fields against the catalog schema, then obtain, verify and save.
+    private static async Task<Results<Ok<JsonObject>, ApiError>> SubmitFieldsAsync(
+        string providerConfigKey, string mode, string[] alsoAccepted,
+        Func<EntryContext, JsonObject, CancellationToken, Task<Outcome<(JsonObject Credentials, DateTimeOffset? ExpiresAt)>>> obtainToken,
+        Caller caller, HttpRequest request, EntryRequest entry, CredentialSaver saver, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
         if (body.Failed)
@@ -83,17 +77,16 @@ public static class CredentialEntryEndpoints
             return body.Error;
         }
 
-        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, candidate => candidate == AuthModes.Jwt, cancellationToken);
+        var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, candidate => candidate == mode, cancellationToken);
         if (context.Failed)
         {
             return context.Error;
         }
 
-        var fields = CredentialFieldRules.Read(context.Value.Provider, body.Value, ["type"]);
+        var fields = CredentialFieldRules.Read(context.Value.Provider, body.Value, alsoAccepted);
         return fields.Failed
             ? fields.Error
-            : await saver.VerifyAndSaveAsync(context.Value, fields.Value, cancellationToken,
-                (entered, _) => Task.FromResult(jwt.Sign(context.Value.Provider, entered)));
+            : await saver.VerifyAndSaveAsync(context.Value, fields.Value, cancellationToken, (entered, token) => obtainToken(context.Value, entered, token));
     }
 
     // Body first, then the checks every entry point shares, then verification and save (spec §4.4 order).
