@@ -21,7 +21,7 @@ public static class TokenResponse
         // authed_user must only be used when no bot token was granted (https://api.slack.com/authentication/oauth-v2).
         var source = body;
         if (string.IsNullOrEmpty(body.GetString("access_token")) &&
-            provider.GetString("alternate_access_token_response_path") is { } path && Find(body, path) is { } alternate)
+            provider.GetString("alternate_access_token_response_path") is { } path && body.AtPath(path) is { } alternate)
         {
             if (alternate is JsonObject nested)
             {
@@ -64,7 +64,7 @@ public static class TokenResponse
     /// <summary>OAUTH2_CC credentials; the token may be at <c>access_token</c>, <c>data.token</c> or <c>jwt</c>.</summary>
     public static (JsonObject Credentials, DateTimeOffset ExpiresAt)? ClientCredentials(Provider provider, JsonObject body, DateTimeOffset now, string clientId, string clientSecret)
     {
-        var token = body.GetString("access_token") ?? (Find(body, "data.token") as JsonValue)?.ToString() ?? body.GetString("jwt");
+        var token = body.GetString("access_token") ?? (body.AtPath("data.token") as JsonValue)?.ToString() ?? body.GetString("jwt");
         if (string.IsNullOrEmpty(token))
         {
             return null;
@@ -89,7 +89,7 @@ public static class TokenResponse
     {
         foreach (var path in provider.Definition.GetStringList(key))
         {
-            if (Find(body, path) is JsonValue value && value.GetValueKind() is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Number)
+            if (body.AtPath(path) is JsonValue value && value.GetValueKind() is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Number)
             {
                 config[path] = value.DeepClone();
             }
@@ -130,15 +130,4 @@ public static class TokenResponse
             double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
         _ => null,
     };
-
-    private static JsonNode? Find(JsonObject body, string path)
-    {
-        JsonNode? current = body;
-        foreach (var segment in path.Split('.'))
-        {
-            current = (current as JsonObject)?[segment];
-        }
-
-        return current;
-    }
 }
