@@ -178,6 +178,48 @@ public static class FakeCatalog
               title: Signing secret
               secret: true
 
+        fake-tba:
+          display_name: Fake TBA
+          docs: https://docs.example.test/tba
+          auth_mode: TBA
+          proxy:
+            base_url: {{fakeBaseUrl}}/netsuite/${connectionConfig.accountId}
+            verification:
+              endpoints: [/services/rest/record/v1/account?limit=1]
+          connection_config:
+            accountId:
+              type: string
+              title: Account ID
+              pattern: '^[A-Za-z0-9_-]+$'
+
+        fake-bill:
+          display_name: Fake Bill
+          docs: https://docs.example.test/bill
+          auth_mode: BILL
+          token_url: {{fakeBaseUrl}}/bill/v3/login
+          proxy:
+            base_url: {{fakeBaseUrl}}/bill
+            headers:
+              devKey: ${credentials.dev_key}
+              sessionId: ${credentials.session_id}
+            verification:
+              endpoints: [/v3/login/session]
+
+        fake-signature:
+          display_name: Fake WSSE
+          docs: https://docs.example.test/wsse
+          auth_mode: SIGNATURE
+          signature:
+            protocol: WSSE
+          token:
+            expires_in_ms: 300000
+          proxy:
+            base_url: {{fakeBaseUrl}}/wsse
+            headers:
+              X-WSSE: ${credentials.token}
+            verification:
+              endpoints: [/api/v2/settings]
+
         fake-json-headers:
           display_name: Fake With Content Headers
           docs: https://docs.example.test/json-headers

@@ -36,6 +36,9 @@ before(async () => {
     { provider: 'fake-oauth2', unique_key: 'sdk-oauth', credentials: OAUTH_APP },
     { provider: 'fake-two-step', unique_key: 'sdk-two-step' },
     { provider: 'fake-jwt', unique_key: 'sdk-jwt' },
+    { provider: 'fake-tba', unique_key: 'sdk-tba', credentials: { type: 'TBA', client_id: OAUTH_APP.client_id, client_secret: OAUTH_APP.client_secret } },
+    { provider: 'fake-bill', unique_key: 'sdk-bill' },
+    { provider: 'fake-signature', unique_key: 'sdk-signature' },
   ]) {
     const created = await server.api('POST', '/integrations', body);
     assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -133,6 +136,44 @@ for (const sdk of sdks) {
       const connection = await server.api('GET', `/connections/${good.ok.connectionId}?provider_config_key=sdk-jwt`);
       assert.equal(connection.body.credentials.type, 'JWT');
       assert.equal(connection.body.credentials.token.split('.').length, 3);
+    });
+
+    test('auth() with TBA tokens resolves once a signed request is accepted; a wrong secret rejects with invalid_credentials', async () => {
+      const token = await server.createSession();
+      const call = (secret) => `(n) => n.auth('sdk-tba', { params: { accountId: '1234567-sb1' }, credentials: { token_id: 'fake-tba-token-id', token_secret: '${secret}' } })`;
+      const good = await run(token, call('fake-tba-token-secret-0b7e'));
+      const bad = await run(token, call('wrong'));
+      assert.equal(good.ok?.providerConfigKey, 'sdk-tba', JSON.stringify(good));
+      assert.equal(bad.type, 'invalid_credentials', JSON.stringify(bad));
+      const connection = await server.api('GET', `/connections/${good.ok.connectionId}?provider_config_key=sdk-tba`);
+      assert.deepEqual([connection.body.credentials.type, connection.body.credentials.token_id], ['TBA', 'fake-tba-token-id']);
+    });
+
+    test('auth() with BILL sign-in fields resolves with an open session that a forced refresh reopens', async () => {
+      const token = await server.createSession();
+      const fields = (password) => `{ username: 'ap@acme.example', password: '${password}', organization_id: '00801ABCDEF', dev_key: 'bill-dev-key-19c3' }`;
+      const good = await run(token, `(n) => n.auth('sdk-bill', { credentials: ${fields('bill-password-4d2a')} })`);
+      const bad = await run(token, `(n) => n.auth('sdk-bill', { credentials: ${fields('wrong')} })`);
+      assert.equal(good.ok?.providerConfigKey, 'sdk-bill', JSON.stringify(good));
+      assert.equal(bad.type, 'connection_test_failed', JSON.stringify(bad));
+      const path = `/connections/${good.ok.connectionId}?provider_config_key=sdk-bill`;
+      const first = await server.api('GET', path);
+      const refreshed = await server.api('GET', `${path}&force_refresh=true`);
+      assert.equal(first.body.credentials.type, 'BILL');
+      assert.match(first.body.credentials.session_id, /^bill-session_/);
+      assert.notEqual(refreshed.body.credentials.session_id, first.body.credentials.session_id);
+    });
+
+    test('auth() with SIGNATURE credentials resolves once the WSSE token is accepted; a wrong secret rejects with connection_test_failed', async () => {
+      const token = await server.createSession();
+      const fields = (secret) => `{ type: 'SIGNATURE', username: 'acme_api001', password: '${secret}' }`;
+      const good = await run(token, `(n) => n.auth('sdk-signature', { credentials: ${fields('wsse-secret-88f0')} })`);
+      const bad = await run(token, `(n) => n.auth('sdk-signature', { credentials: ${fields('wrong')} })`);
+      assert.equal(good.ok?.providerConfigKey, 'sdk-signature', JSON.stringify(good));
+      assert.equal(bad.type, 'connection_test_failed', JSON.stringify(bad));
+      const connection = await server.api('GET', `/connections/${good.ok.connectionId}?provider_config_key=sdk-signature`);
+      assert.equal(connection.body.credentials.type, 'SIGNATURE');
+      assert.match(connection.body.credentials.token, /^UsernameToken Username="acme_api001"/);
     });
 
     test('auth() with basic credentials resolves', async () => {

@@ -32,7 +32,7 @@ public static class ConnectionImport
 
     public static async Task<Results<Created<JsonObject>, ApiError>> ImportConnectionAsync(
         Caller caller, HttpRequest request, IntegrationStore integrations, ProviderCatalog catalog, ConnectionLimits limits,
-        CredentialVerifier verifier, ConnectionWriter writer, ConnectionStore store, ConnectionSecrets secrets, CancellationToken cancellationToken)
+        CredentialVerifier verifier, ConnectionWriter writer, ConnectionStore store, ConnectionSecrets secrets, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
         if (body.Failed)
@@ -77,10 +77,24 @@ public static class ConnectionImport
             return ApiError.BadRequest(ErrorCodes.ResourceCapped, "This environment has reached its connection limit.");
         }
 
-        if (provider.AuthMode is AuthModes.ApiKey or AuthModes.Basic or AuthModes.Tba &&
-            await verifier.VerifyAsync(provider, credentials.Value.Stored, config, cancellationToken) == VerificationOutcome.Rejected)
+        // TBA is checked with requests signed by the imported token; a refusal is invalid_credentials (spec §5.11).
+        Action<HttpRequestMessage>? sign = null;
+        if (provider.AuthMode == AuthModes.Tba)
         {
-            return ApiError.BadRequest(ErrorCodes.ConnectionTestFailed, $"{provider.DisplayName} did not accept these credentials.");
+            var signer = TbaSigner.For(integration, integrations, credentials.Value.Stored, config, clock);
+            if (signer.Failed)
+            {
+                return signer.Error;
+            }
+
+            sign = signer.Value;
+        }
+
+        if (provider.AuthMode is AuthModes.ApiKey or AuthModes.Basic or AuthModes.Tba &&
+            await verifier.VerifyAsync(provider, credentials.Value.Stored, config, cancellationToken, sign) == VerificationOutcome.Rejected)
+        {
+            return ApiError.BadRequest(provider.AuthMode == AuthModes.Tba ? ErrorCodes.InvalidCredentials : ErrorCodes.ConnectionTestFailed,
+                $"{provider.DisplayName} did not accept these credentials.");
         }
 
         var saved = await writer.SaveAsync(

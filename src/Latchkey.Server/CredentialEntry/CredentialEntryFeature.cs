@@ -22,6 +22,9 @@ public static class CredentialEntryFeature
         auth.MapPost("/unauthenticated/{providerConfigKey}", CredentialEntryEndpoints.CreateUnauthenticatedAsync);
         auth.MapPost("/two-step/{providerConfigKey}", CredentialEntryEndpoints.SubmitTwoStepAsync);
         auth.MapPost("/jwt/{providerConfigKey}", CredentialEntryEndpoints.SubmitJwtAsync);
+        auth.MapPost("/signature/{providerConfigKey}", CredentialEntryEndpoints.SubmitSignatureAsync);
+        auth.MapPost("/bill/{providerConfigKey}", CredentialEntryEndpoints.SubmitBillAsync);
+        auth.MapPost("/tba/{providerConfigKey}", CredentialEntryEndpoints.SubmitTbaAsync);
 
         // Imported credentials are verified like entered ones; both paths behave identically (spec §4.6).
         foreach (var prefix in new[] { "/connections", "/connection" })

@@ -17,9 +17,12 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
     /// <param name="context">What the entry point established.</param>
     /// <param name="credentials">What the end user entered.</param>
     /// <param name="cancellationToken">The request's.</param>
-    /// <param name="exchange">For modes that turn the entered fields into a token first (TWO_STEP): run before verifying.</param>
+    /// <param name="exchange">For modes that turn the entered fields into a token first (TWO_STEP, JWT, BILL…): run before verifying.</param>
+    /// <param name="sign">For modes whose credential is a per-request signature (TBA): signs each verification request.</param>
     public async Task<Results<Ok<JsonObject>, ApiError>> VerifyAndSaveAsync(
-        EntryContext context, JsonObject credentials, CancellationToken cancellationToken, Func<JsonObject, CancellationToken, Task<Outcome<(JsonObject Credentials, DateTimeOffset? ExpiresAt)>>>? exchange = null)
+        EntryContext context, JsonObject credentials, CancellationToken cancellationToken,
+        Func<JsonObject, CancellationToken, Task<Outcome<(JsonObject Credentials, DateTimeOffset? ExpiresAt)>>>? exchange = null,
+        Action<HttpRequestMessage>? sign = null)
     {
         var startedAt = clock.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
@@ -49,7 +52,7 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
         VerificationOutcome outcome;
         try
         {
-            outcome = await verifier.VerifyAsync(context.Provider, credentials, context.ConnectionConfig, cancellationToken);
+            outcome = await verifier.VerifyAsync(context.Provider, credentials, context.ConnectionConfig, cancellationToken, sign);
         }
         catch (Exception)
         {
@@ -66,9 +69,11 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
         }));
         if (outcome == VerificationOutcome.Rejected)
         {
+            // TBA reports a refused test as invalid_credentials (spec §4.4); every other mode as connection_test_failed.
+            var code = context.Provider.AuthMode == AuthModes.Tba ? ErrorCodes.InvalidCredentials : ErrorCodes.ConnectionTestFailed;
             var message = $"{context.Provider.DisplayName} did not accept these credentials. Check them and try again.";
-            Record(false, ErrorCodes.ConnectionTestFailed, message);
-            return ApiError.BadRequest(ErrorCodes.ConnectionTestFailed, message);
+            Record(false, code, message);
+            return ApiError.BadRequest(code, message);
         }
 
         var session = context.Caller.Session;

@@ -23,7 +23,13 @@ public enum VerificationOutcome
 /// </summary>
 public sealed class CredentialVerifier(IHttpClientFactory httpClients, ILogger<CredentialVerifier> logger)
 {
-    public async Task<VerificationOutcome> VerifyAsync(Provider provider, JsonObject credentials, JsonObject connectionConfig, CancellationToken cancellationToken)
+    /// <param name="provider">Whose verification endpoints to call.</param>
+    /// <param name="credentials">The candidate credentials.</param>
+    /// <param name="connectionConfig">The connection's settings.</param>
+    /// <param name="cancellationToken">The request's.</param>
+    /// <param name="sign">For modes whose credential is a per-request signature (TBA): signs each built request.</param>
+    public async Task<VerificationOutcome> VerifyAsync(
+        Provider provider, JsonObject credentials, JsonObject connectionConfig, CancellationToken cancellationToken, Action<HttpRequestMessage>? sign = null)
     {
         if (provider.Proxy?["verification"] is not JsonObject verification || verification.GetStringList("endpoints") is not { Count: > 0 } endpoints)
         {
@@ -41,6 +47,7 @@ public sealed class CredentialVerifier(IHttpClientFactory httpClients, ILogger<C
                 continue;
             }
 
+            sign?.Invoke(request);
             try
             {
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

@@ -92,6 +92,7 @@ public static partial class CatalogSchema
             "OAUTH1 providers need request_url, authorization_url and token_url",
         AuthModes.OAuth2ClientCredentials when entry["token_url"] is null => "OAUTH2_CC providers need token_url",
         AuthModes.TwoStep when entry["token_url"] is null => "TWO_STEP providers need token_url",
+        AuthModes.Bill when entry["token_url"] is null => "BILL providers need token_url (their login endpoint)",
         _ => null,
     };
 

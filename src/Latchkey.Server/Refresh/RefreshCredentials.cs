@@ -7,8 +7,11 @@ using Latchkey.Server.Tokens;
 
 namespace Latchkey.Server.Refresh;
 
-/// <summary>Asks the provider for new credentials: a refresh-token grant (OAuth 2) or a new client-credentials grant.</summary>
-public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep, JwtTokens jwt, TimeProvider clock)
+/// <summary>
+/// Asks the provider for new credentials: a refresh-token grant (OAuth 2), a new client-credentials grant, a new
+/// TWO_STEP exchange or BILL session, or a token this server signs again (JWT, SIGNATURE).
+/// </summary>
+public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep, JwtTokens jwt, WsseTokens wsse, BillSessions bill, TimeProvider clock)
 {
     public Provider? ProviderOf(StoredConnection connection) => catalog.Find(connection.Provider);
 
@@ -27,6 +30,20 @@ public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore
         {
             var signed = jwt.Sign(provider, credentials);
             return signed.Failed ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, signed.Error.Message ?? "") : (signed.Value.Credentials, signed.Value.ExpiresAt, null);
+        }
+
+        if (credentials.GetString("type") == AuthModes.Signature)
+        {
+            var signed = wsse.Sign(provider, credentials);
+            return signed.Failed ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, signed.Error.Message ?? "") : (signed.Value.Credentials, signed.Value.ExpiresAt, null);
+        }
+
+        if (credentials.GetString("type") == AuthModes.Bill)
+        {
+            var session = await bill.SignInAsync(provider, credentials, config, cancellationToken);
+            return session.Failed
+                ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, session.Error.Message ?? "")
+                : (session.Value.Credentials, session.Value.ExpiresAt, null);
         }
 
         if (credentials.GetString("type") == AuthModes.TwoStep)

@@ -12,12 +12,15 @@ public static class RefreshPolicy
     public static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(30);
     public const int ExhaustedAfterFailingDays = 4;
 
-    /// <summary>OAuth 2 credentials with a refresh token, client-credentials tokens (a new grant) and TWO_STEP tokens (a new exchange) can be refreshed.</summary>
+    /// <summary>
+    /// OAuth 2 credentials with a refresh token, client-credentials tokens (a new grant), TWO_STEP tokens (a new
+    /// exchange), BILL sessions (a new sign-in) and the tokens this server signs itself (JWT, SIGNATURE) can be refreshed.
+    /// </summary>
     public static bool CanRefresh(JsonObject credentials) => credentials.GetString("type") switch
     {
         AuthModes.OAuth2 => !string.IsNullOrEmpty(credentials.GetString("refresh_token")),
         AuthModes.OAuth2ClientCredentials => true,
-        AuthModes.TwoStep or AuthModes.Jwt => true,
+        AuthModes.TwoStep or AuthModes.Jwt or AuthModes.Bill or AuthModes.Signature => true,
         _ => false,
     };
 

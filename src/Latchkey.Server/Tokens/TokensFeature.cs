@@ -9,6 +9,8 @@ public static class TokensFeature
         builder.Services.AddSingleton<ClientCredentialsGrant>();
         builder.Services.AddSingleton<TwoStepExchange>();
         builder.Services.AddSingleton<JwtTokens>();
+        builder.Services.AddSingleton<WsseTokens>();
+        builder.Services.AddSingleton<BillSessions>();
         return builder;
     }
 }

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Latchkey.Server.OAuth;
+namespace Latchkey.Server.Providers;
 
 /// <summary>
 /// OAuth 1.0a request signing (RFC 5849 §3.4): the signature base string from the method, the base URI and the
-/// normalized parameters (protocol, query and form parameters), signed with HMAC-SHA1 or PLAINTEXT.
+/// normalized parameters (protocol, query and form parameters), signed with HMAC-SHA1, HMAC-SHA256 or PLAINTEXT.
+/// Shared by the OAuth 1 flow and by NetSuite's token-based authentication, which signs every API request this way.
 /// </summary>
 public static class OAuth1Signature
 {
@@ -51,6 +52,7 @@ public static class OAuth1Signature
 #pragma warning disable CA5350 // HMAC-SHA1 is what RFC 5849 and the OAuth 1 providers define
             "HMAC-SHA1" => Convert.ToBase64String(HMACSHA1.HashData(Encoding.ASCII.GetBytes(key), Encoding.ASCII.GetBytes(baseString))),
 #pragma warning restore CA5350
+            "HMAC-SHA256" => Convert.ToBase64String(HMACSHA256.HashData(Encoding.ASCII.GetBytes(key), Encoding.ASCII.GetBytes(baseString))),
             _ => throw new NotSupportedException($"OAuth 1 signature method {signatureMethod} is not supported."),
         };
     }

@@ -1,6 +1,6 @@
-using Latchkey.Server.OAuth;
+using Latchkey.Server.Providers;
 
-namespace Latchkey.Server.Tests.OAuth;
+namespace Latchkey.Server.Tests.Providers;
 
 public sealed class OAuth1SignatureTests
 {
