@@ -9,5 +9,12 @@ internal static class Server
         return TestApp.StartAsync(settings, clock, dataDirectory: dataDirectory, echo: output is null ? null : line => output.WriteLine(line));
     }
 
+    /// <summary>
+    /// For tests of what only the embedded engine does (its files on disk, the in-memory row cache): SQLite even when
+    /// the suite runs on PostgreSQL.
+    /// </summary>
+    public static Task<TestApp> StartOnSqliteAsync(IReadOnlyDictionary<string, string?>? settings = null, Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null, string? dataDirectory = null) =>
+        StartAsync(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { [TestDatabases.DatabaseUrlSetting] = "" }, clock, dataDirectory);
+
     public static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 }

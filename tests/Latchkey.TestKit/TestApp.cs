@@ -9,8 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Latchkey.TestKit;
 
 /// <summary>
-/// The real Latchkey server, started in-process on a random loopback port with a fresh SQLite database (real
-/// migrations), its own fake provider registered through LATCHKEY_PROVIDERS_FILE, and every log line captured.
+/// The real Latchkey server, started in-process on a random loopback port with a fresh database (SQLite, or
+/// PostgreSQL when <see cref="TestDatabases"/> says so; real migrations), its own fake provider registered through LATCHKEY_PROVIDERS_FILE, and every log line captured.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
@@ -80,6 +80,11 @@ public sealed class TestApp : IAsyncDisposable
             ["LATCHKEY_OUTBOUND_ALLOW"] = "127.0.0.1/32",
             ["LATCHKEY_PROVIDERS_FILE"] = providersFile,
         };
+        if (settings?.ContainsKey(TestDatabases.DatabaseUrlSetting) != true && await TestDatabases.ForAsync(dataDirectory) is { } database)
+        {
+            configuration["LATCHKEY_DATABASE_URL"] = database;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
@@ -148,6 +153,7 @@ public sealed class TestApp : IAsyncDisposable
             return;
         }
 
+        await TestDatabases.DropAsync(DataDirectory);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

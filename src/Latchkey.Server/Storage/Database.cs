@@ -108,7 +108,26 @@ public sealed class Database : IAsyncDisposable
 /// <summary>Accepts both <c>postgres://user:pass@host:port/db?sslmode=require</c> and a plain Npgsql connection string.</summary>
 public static class PostgresConnectionString
 {
-    public static string From(string value) => WithAutoPrepare(Parse(value));
+    /// <summary>
+    /// Connections each instance may hold when the URL does not say. Npgsql's default (100) is PostgreSQL's whole
+    /// default <c>max_connections</c>: one busy instance would starve the others and fail requests instead of
+    /// queueing them. Requests wait for a free connection from this pool instead.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    public static string From(string value)
+    {
+        var builder = Parse(value);
+        if (!builder.ContainsKey("Maximum Pool Size") && !ExplicitlySets(value, "max pool size", "maximum pool size", "maxpoolsize"))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        return WithAutoPrepare(builder);
+    }
+
+    private static bool ExplicitlySets(string value, params string[] keywords) =>
+        keywords.Any(keyword => value.Contains(keyword, StringComparison.OrdinalIgnoreCase));
 
     // Npgsql prepares statements used repeatedly (the hot credential read among them) unless told otherwise.
     private static string WithAutoPrepare(NpgsqlConnectionStringBuilder builder)

@@ -138,7 +138,7 @@ public sealed class ConnectionCacheTests
     public async Task EachFlush_WritesTheLatestFetch_OfConnectionsFetchedAgain()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using var app = await Server.StartAsync(clock: clock);
+        await using var app = await Server.StartOnSqliteAsync(clock: clock);
         await app.CreateIntegrationAsync(Key, credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret, scopes = "read" });
         await ImportAsync(app, "c1", "at-1");
         var url = $"/connections/c1?provider_config_key={Key}";
@@ -165,7 +165,7 @@ public sealed class ConnectionCacheTests
     {
         var start = DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
-        await using var app = await Server.StartAsync(clock: clock);
+        await using var app = await Server.StartOnSqliteAsync(clock: clock);
         await app.CreateIntegrationAsync(Key, credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret, scopes = "read" });
         await ImportAsync(app, "c1", "at-1");
         var url = $"/connections/c1?provider_config_key={Key}";
@@ -197,7 +197,7 @@ public sealed class ConnectionCacheTests
         await ReadAsync(app, $"/connections/c1?provider_config_key={Key}");
 
         Assert.Equal(0, app.Services.GetRequiredService<ConnectionCache>().Count);
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_CONNECTION_CACHE_SIZE"] = "lots" }));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => Server.StartOnSqliteAsync(new Dictionary<string, string?> { ["LATCHKEY_CONNECTION_CACHE_SIZE"] = "lots" }));
         Assert.Contains("LATCHKEY_CONNECTION_CACHE_SIZE", refused.ToString(), StringComparison.Ordinal);
     }
 
@@ -279,7 +279,7 @@ public sealed class ConnectionCacheTests
 
     private static async Task<TestApp> StartWithIntegrationAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var app = await Server.StartAsync(settings);
+        var app = await Server.StartOnSqliteAsync(settings);
         await app.CreateIntegrationAsync(Key, credentials: new { type = "OAUTH2", client_id = FakeProvider.ClientId, client_secret = FakeProvider.ClientSecret, scopes = "read" });
         await app.CreateIntegrationAsync("fake-apikey");
         return app;

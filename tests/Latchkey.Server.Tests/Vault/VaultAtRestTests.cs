@@ -13,7 +13,7 @@ public sealed class VaultAtRestTests
     [Fact]
     public async Task DatabaseFiles_AfterSavingConnections_HoldNoSecretInClear()
     {
-        await using var app = await Server.StartAsync();
+        await using var app = await Server.StartOnSqliteAsync();
         await app.CreateIntegrationAsync("fake-apikey");
         await app.CreateIntegrationAsync("fake-oauth2", credentials: new { type = "OAUTH2", client_id = "cid-visible", client_secret = "client-secret-must-hide-8842", scopes = "read" });
         var token = await app.CreateSessionTokenAsync();
@@ -40,7 +40,7 @@ public sealed class VaultAtRestTests
     [Fact]
     public async Task CredentialsMovedToAnotherRow_FailToOpen()
     {
-        await using var app = await Server.StartAsync();
+        await using var app = await Server.StartOnSqliteAsync();
         await app.CreateIntegrationAsync("fake-apikey");
         var token = await app.CreateSessionTokenAsync();
         var first = await app.ConnectApiKeyAsync("fake-apikey", token);
@@ -70,7 +70,7 @@ public sealed class VaultAtRestTests
         var newKey = EncryptionKey.Generate();
         string connectionId;
         string secretKey;
-        await using (var app = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_ENCRYPTION_KEY"] = oldKey.ToBase64() }, dataDirectory: dataDirectory))
+        await using (var app = await Server.StartOnSqliteAsync(new Dictionary<string, string?> { ["LATCHKEY_ENCRYPTION_KEY"] = oldKey.ToBase64() }, dataDirectory: dataDirectory))
         {
             await app.CreateIntegrationAsync("fake-oauth2", credentials: new { type = "OAUTH2", client_id = "cid", client_secret = "csecret-rotated", scopes = "read" });
             await app.CreateIntegrationAsync("fake-apikey");
@@ -85,7 +85,7 @@ public sealed class VaultAtRestTests
         Assert.Equal(0, await KeyCommands.RewrapAsync(storage, new VaultOptions { EncryptionKeys = $"{newKey.ToBase64()},{oldKey.ToBase64()}" }, Server.Cancellation));
 
         // Only the new key from here on: every value must still open, and the secret key must still authenticate.
-        await using var restarted = await Server.StartAsync(
+        await using var restarted = await Server.StartOnSqliteAsync(
             new Dictionary<string, string?> { ["LATCHKEY_ENCRYPTION_KEY"] = newKey.ToBase64(), ["LATCHKEY_SECRET_KEY_DEV"] = secretKey },
             dataDirectory: dataDirectory);
         var connection = await restarted.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-apikey", Server.Cancellation);
@@ -106,14 +106,14 @@ public sealed class VaultAtRestTests
         var dataDirectory = Directory.CreateTempSubdirectory("latchkey-restart-").FullName;
         string connectionId;
         string secretKey;
-        await using (var first = await Server.StartAsync(dataDirectory: dataDirectory))
+        await using (var first = await Server.StartOnSqliteAsync(dataDirectory: dataDirectory))
         {
             await first.CreateIntegrationAsync("fake-apikey");
             connectionId = await first.ConnectApiKeyAsync("fake-apikey", await first.CreateSessionTokenAsync());
             secretKey = first.SecretKey;
         }
 
-        await using (var second = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_SECRET_KEY_DEV"] = secretKey }, dataDirectory: dataDirectory))
+        await using (var second = await Server.StartOnSqliteAsync(new Dictionary<string, string?> { ["LATCHKEY_SECRET_KEY_DEV"] = secretKey }, dataDirectory: dataDirectory))
         {
             var read = await second.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-apikey", Server.Cancellation);
 
@@ -128,7 +128,7 @@ public sealed class VaultAtRestTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task GeneratedKeyFile_IsOwnerOnly()
     {
-        await using var app = await Server.StartAsync();
+        await using var app = await Server.StartOnSqliteAsync();
 
         var mode = File.GetUnixFileMode(Path.Combine(app.DataDirectory, "encryption.key"));
 
