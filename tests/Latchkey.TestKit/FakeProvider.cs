@@ -43,6 +43,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapOAuth1(app);
         fake.MapTwoStep(app);
         fake.MapJwt(app);
+        fake.MapGitHubApp(app);
         fake.MapControl(app);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -52,6 +53,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
     public void ResetCounters()
     {
         Interlocked.Exchange(ref _verificationCalls, 0);
+        Interlocked.Exchange(ref _installationTokenCalls, 0);
         ResetOAuthCounters();
     }
 
@@ -59,6 +61,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _appKey.Dispose();
     }
 
     private void MapVerification(WebApplication app)

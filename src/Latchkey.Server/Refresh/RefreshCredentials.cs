@@ -7,8 +7,13 @@ using Latchkey.Server.Tokens;
 
 namespace Latchkey.Server.Refresh;
 
-/// <summary>Asks the provider for new credentials: a refresh-token grant (OAuth 2) or a new client-credentials grant.</summary>
-public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep, JwtTokens jwt, TimeProvider clock)
+/// <summary>
+/// Asks the provider for new credentials: a refresh-token grant (OAuth 2), a new client-credentials grant, a new
+/// TWO_STEP exchange, a new signature (JWT) or a new installation token (APP).
+/// </summary>
+public sealed class RefreshCredentials(
+    ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep,
+    JwtTokens jwt, AppInstallationTokens appTokens, TimeProvider clock)
 {
     public Provider? ProviderOf(StoredConnection connection) => catalog.Find(connection.Provider);
 
@@ -27,6 +32,16 @@ public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore
         {
             var signed = jwt.Sign(provider, credentials);
             return signed.Failed ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, signed.Error.Message ?? "") : (signed.Value.Credentials, signed.Value.ExpiresAt, null);
+        }
+
+        if (credentials.GetString("type") == AuthModes.App)
+        {
+            // A new installation token under a new app JWT; the app id noted at install time names the app that was installed.
+            var app = new AppIdentity(config.GetString("app_id") ?? integration.AppId ?? "", integrations.OpenSecrets(integration).PrivateKey ?? "");
+            var minted = await appTokens.MintAsync(provider, app, config, cancellationToken);
+            return minted.Failed
+                ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, minted.Error.Message ?? "")
+                : (minted.Value.Credentials, minted.Value.ExpiresAt, null);
         }
 
         if (credentials.GetString("type") == AuthModes.TwoStep)

@@ -12,12 +12,16 @@ public static class RefreshPolicy
     public static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(30);
     public const int ExhaustedAfterFailingDays = 4;
 
-    /// <summary>OAuth 2 credentials with a refresh token, client-credentials tokens (a new grant) and TWO_STEP tokens (a new exchange) can be refreshed.</summary>
+    /// <summary>
+    /// OAuth 2 credentials with a refresh token, client-credentials tokens (a new grant), TWO_STEP tokens (a new
+    /// exchange), JWTs (signed again) and GitHub App installation tokens (minted again) can be refreshed. CUSTOM
+    /// credentials are left as they are (spec §5.10).
+    /// </summary>
     public static bool CanRefresh(JsonObject credentials) => credentials.GetString("type") switch
     {
         AuthModes.OAuth2 => !string.IsNullOrEmpty(credentials.GetString("refresh_token")),
         AuthModes.OAuth2ClientCredentials => true,
-        AuthModes.TwoStep or AuthModes.Jwt => true,
+        AuthModes.TwoStep or AuthModes.Jwt or AuthModes.App => true,
         _ => false,
     };
 

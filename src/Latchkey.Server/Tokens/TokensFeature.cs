@@ -9,6 +9,7 @@ public static class TokensFeature
         builder.Services.AddSingleton<ClientCredentialsGrant>();
         builder.Services.AddSingleton<TwoStepExchange>();
         builder.Services.AddSingleton<JwtTokens>();
+        builder.Services.AddSingleton<AppInstallationTokens>();
         return builder;
     }
 }
