@@ -89,6 +89,35 @@ public static class FakeCatalog
           token_url: {{fakeBaseUrl}}/oauth1/access_token
           signature_method: HMAC-SHA1
 
+        fake-github-app:
+          display_name: Fake GitHub App
+          docs: https://docs.example.test/github-app
+          auth_mode: APP
+          authorization_url: ${connectionConfig.appPublicLink}/installations/new
+          token_url: {{fakeBaseUrl}}/github/app/installations/${connectionConfig.installation_id}/access_tokens
+          proxy:
+            base_url: {{fakeBaseUrl}}
+          connection_config:
+            appPublicLink:
+              type: string
+              automated: true
+            installation_id:
+              type: string
+              automated: true
+
+        fake-github-app-oauth:
+          display_name: Fake GitHub App With User Authorization
+          docs: https://docs.example.test/github-app-oauth
+          auth_mode: CUSTOM
+          authorization_url: ${connectionConfig.appPublicLink}/installations/new
+          token_url:
+            OAUTH2: {{fakeBaseUrl}}/oauth/token
+            APP: {{fakeBaseUrl}}/github/app/installations/${connectionConfig.installation_id}/access_tokens
+          token_params:
+            grant_type: authorization_code
+          proxy:
+            base_url: {{fakeBaseUrl}}
+
         fake-buffered-oauth:
           alias: fake-oauth2
           display_name: Fake OAuth with an integer refresh margin

@@ -13,7 +13,9 @@ public sealed partial class FakeProvider
         bool? FailRefresh = null,
         int? ExpiresInSeconds = null,
         string? IssuerToReturn = null,
-        int? TokenDelayMs = null);
+        int? TokenDelayMs = null,
+        string? GitHubAppCallbackUrl = null,
+        string? GitHubSetupAction = null);
 
     public object State => new
     {
@@ -23,6 +25,7 @@ public sealed partial class FakeProvider
         refreshCalls = RefreshCalls,
         oauth1Exchanges = OAuth1Exchanges,
         clientCredentialsCalls = ClientCredentialsCalls,
+        installationTokenCalls = InstallationTokenCalls,
         denyConsent = DenyConsent,
         failRefresh = FailRefresh,
     };
@@ -31,6 +34,16 @@ public sealed partial class FakeProvider
     {
         app.MapGet("/_control/state", () => Results.Json(State));
         app.MapGet("/_control/issued", () => Results.Json(IssuedSecrets));
+
+        // What a developer copies from the GitHub App's settings into the integration (a fake key, made at start-up).
+        app.MapGet("/_control/github-app", () => Results.Json(new
+        {
+            appId = GitHubAppId,
+            appLink = GitHubAppLink,
+            oauthAppLink = GitHubOAuthAppLink,
+            privateKey = GitHubAppPrivateKey,
+            installationId = GitHubInstallationId,
+        }));
         app.MapPost("/_control", (ControlRequest request) =>
         {
             if (request.Reset == true)
@@ -42,6 +55,7 @@ public sealed partial class FakeProvider
                 IssuerToReturn = null;
                 TokenDelay = TimeSpan.Zero;
                 ExpiresInSeconds = 3600;
+                GitHubSetupAction = "install";
             }
 
             DenyConsent = request.DenyConsent ?? DenyConsent;
@@ -50,6 +64,8 @@ public sealed partial class FakeProvider
             ExpiresInSeconds = request.ExpiresInSeconds ?? ExpiresInSeconds;
             IssuerToReturn = request.IssuerToReturn ?? IssuerToReturn;
             TokenDelay = request.TokenDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : TokenDelay;
+            GitHubAppCallbackUrl = request.GitHubAppCallbackUrl ?? GitHubAppCallbackUrl;
+            GitHubSetupAction = request.GitHubSetupAction ?? GitHubSetupAction;
             return Results.Json(State);
         });
     }

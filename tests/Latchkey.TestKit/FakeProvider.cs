@@ -44,6 +44,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapTwoStep(app);
         fake.MapJwt(app);
         fake.MapSigned(app);
+        fake.MapGitHubApp(app);
         fake.MapControl(app);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -53,6 +54,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
     public void ResetCounters()
     {
         Interlocked.Exchange(ref _verificationCalls, 0);
+        Interlocked.Exchange(ref _installationTokenCalls, 0);
         ResetOAuthCounters();
     }
 
@@ -60,6 +62,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _appKey.Dispose();
     }
 
     private void MapVerification(WebApplication app)

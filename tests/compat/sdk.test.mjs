@@ -43,6 +43,15 @@ before(async () => {
     const created = await server.api('POST', '/integrations', body);
     assert.equal(created.status, 200, JSON.stringify(created.body));
   }
+  // The fake GitHub App: its id, public page and private key go into the integration; its setup URL is our callback.
+  const gitHubApp = await (await fetch(`${fake.baseUrl}/_control/github-app`)).json();
+  const app = await server.api('POST', '/integrations', {
+    provider: 'fake-github-app',
+    unique_key: 'sdk-github-app',
+    credentials: { type: 'APP', app_id: gitHubApp.appId, app_link: gitHubApp.appLink, private_key: gitHubApp.privateKey },
+  });
+  assert.equal(app.status, 200, JSON.stringify(app.body));
+  await fake.control({ gitHubAppCallbackUrl: `${server.url}/oauth/callback` });
   const shell = (script) => `<!doctype html><html><body><button id="go">Go</button><script src="${script}"></script></body></html>`;
   // Calls auth() from the page's own load script: no user activation, so a real popup blocker refuses the popup.
   const onLoad = (script, create) => `<!doctype html><html><body><script src="${script}"></script><script>
@@ -188,6 +197,25 @@ for (const sdk of sdks) {
       const reconnect = await server.api('POST', '/connect/sessions/reconnect', { connection_id: first.ok.connectionId, integration_id: 'sdk-oauth' });
       const again = await run(reconnect.body.data.token, `(n) => n.reconnect('sdk-oauth')`);
       assert.equal(again.ok?.connectionId, first.ok.connectionId, JSON.stringify(again));
+    });
+
+    test('auth() installs the fake GitHub App; GET /connections/:id returns its installation token and mints a new one on request', async () => {
+      const result = await run(await server.createSession(), `(n) => n.auth('sdk-github-app')`);
+      assert.equal(result.ok?.providerConfigKey, 'sdk-github-app', JSON.stringify(result));
+      assert.equal(result.ok?.isPending, false, JSON.stringify(result));
+      const path = `/connections/${result.ok.connectionId}?provider_config_key=sdk-github-app&force_refresh=false&refresh_token=false`;
+      const read = await server.api('GET', `${path}&refresh_github_app_jwt_token=false`);
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      assert.equal(read.body.credentials.type, 'APP');
+      assert.equal(read.body.connection_config.installation_id, '31337');
+      const issued = await fake.issuedSecrets();
+      assert.ok(issued.includes(read.body.credentials.access_token), 'the token is one the fake GitHub issued');
+      const again = await server.api('GET', `${path}&refresh_github_app_jwt_token=false`);
+      assert.equal(again.body.credentials.access_token, read.body.credentials.access_token, 'a fresh token is not minted again');
+      const refreshed = await server.api('GET', `${path}&refresh_github_app_jwt_token=true`);
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+      assert.notEqual(refreshed.body.credentials.access_token, read.body.credentials.access_token);
+      assert.ok((await fake.issuedSecrets()).includes(refreshed.body.credentials.access_token));
     });
 
     test('a popup blocked by the browser rejects with blocked_by_browser', async () => {

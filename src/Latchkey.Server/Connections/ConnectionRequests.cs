@@ -10,7 +10,8 @@ namespace Latchkey.Server.Connections;
 /// <summary>Query and body validation for the connection endpoints (spec §4.6).</summary>
 public static class ConnectionRequests
 {
-    public sealed record ReadOptions(string IntegrationKey, bool RefreshToken, bool ForceRefresh);
+    /// <summary><paramref name="RefreshGitHubAppJwtToken"/>: mint a GitHub App connection's installation token anew now.</summary>
+    public sealed record ReadOptions(string IntegrationKey, bool RefreshToken, bool ForceRefresh, bool RefreshGitHubAppJwtToken = false);
 
     public static Outcome<ReadOptions> ReadGetQuery(IQueryCollection query)
     {
@@ -38,8 +39,7 @@ public static class ConnectionRequests
             return value ?? false;
         }
 
-        var options = new ReadOptions(key ?? "", Flag("refresh_token"), Flag("force_refresh"));
-        Flag("refresh_github_app_jwt_token");
+        var options = new ReadOptions(key ?? "", Flag("refresh_token"), Flag("force_refresh"), Flag("refresh_github_app_jwt_token"));
         return validator.HasErrors ? validator.ToError(ErrorCodes.InvalidQueryParams) : options;
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
+using Latchkey.Server.Providers;
 using Latchkey.Server.Storage;
 
 namespace Latchkey.Server.Connections;
@@ -67,6 +68,21 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<StoredConnection>(new CommandDefinition(
             $"{SelectColumns} WHERE c.id = @id AND c.deleted_at IS NULL", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The live connection of an integration whose connection config holds <paramref name="key"/> = <paramref name="value"/>
+    /// (a GitHub App's <c>installation_id</c>), or null. The config is JSON text in both databases: a LIKE on the
+    /// serialized pair narrows the rows, the parsed config decides.
+    /// </summary>
+    public async Task<StoredConnection?> FindByConfigValueAsync(long integrationId, string key, string value, CancellationToken cancellationToken)
+    {
+        var pattern = "%" + EscapeLike(new JsonObject { [key] = value }.ToJsonString()[1..^1]) + "%";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoredConnection>(new CommandDefinition(
+            $"{SelectColumns} WHERE c.integration_id = @integrationId AND c.deleted_at IS NULL AND c.connection_config LIKE @pattern ESCAPE '\\' ORDER BY c.id DESC",
+            new { integrationId, pattern }, cancellationToken: cancellationToken));
+        return rows.FirstOrDefault(row => row.ConnectionConfigObject().GetString(key) == value);
     }
 
     public async Task<IReadOnlyList<StoredConnection>> ListAsync(long environmentId, ConnectionFilter filter, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.CredentialEntry;
@@ -32,7 +33,8 @@ public static class ConnectionImport
 
     public static async Task<Results<Created<JsonObject>, ApiError>> ImportConnectionAsync(
         Caller caller, HttpRequest request, IntegrationStore integrations, ProviderCatalog catalog, ConnectionLimits limits,
-        CredentialVerifier verifier, ConnectionWriter writer, ConnectionStore store, ConnectionSecrets secrets, TimeProvider clock, CancellationToken cancellationToken)
+        CredentialVerifier verifier, AppInstallationTokens appTokens, ConnectionWriter writer, ConnectionStore store, ConnectionSecrets secrets,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
         if (body.Failed)
@@ -97,12 +99,51 @@ public static class ConnectionImport
                 $"{provider.DisplayName} did not accept these credentials.");
         }
 
+        if (provider.AuthMode is AuthModes.App or AuthModes.Custom)
+        {
+            // An installation is imported by its id: the token is minted now, which also proves the app may use it.
+            var minted = await MintInstallationTokenAsync(provider, integration, integrations, appTokens, credentials.Value.Stored, config, cancellationToken);
+            if (minted.Failed)
+            {
+                return minted.Error;
+            }
+
+            credentials = minted.Value;
+        }
+
         var saved = await writer.SaveAsync(
             new NewConnection(caller.EnvironmentId, integration.Id, integration.UniqueKey, integration.Provider, connectionId, credentials.Value.Stored, credentials.Value.ExpiresAt, config,
                 ConnectSession.BuildTags(endUser, null, tags), endUser, null, string.IsNullOrEmpty(webhook) ? null : webhook, metadata),
             cancellationToken);
         var connection = await store.GetLiveAsync(saved.Id, cancellationToken);
         return TypedResults.Created((string?)null, ConnectionView.Full(connection!, secrets.Open(connection!), includeRefreshToken: true, lastFetchedAt: null));
+    }
+
+    private static async Task<Outcome<(JsonObject Stored, DateTimeOffset? ExpiresAt)>> MintInstallationTokenAsync(
+        Provider provider, Integration integration, IntegrationStore integrations, AppInstallationTokens appTokens, JsonObject imported, JsonObject config,
+        CancellationToken cancellationToken)
+    {
+        var installationId = imported.GetString("installation_id") ?? "";
+        if (installationId.Length > 20 || !installationId.All(char.IsAsciiDigit))
+        {
+            return ApiError.Invalid(ErrorCodes.InvalidBody,
+                [new ValidationIssue(IssueCodes.InvalidFormat, "must be the number GitHub gave the installation", ["credentials", "installation_id"])]);
+        }
+
+        var appId = imported.GetString("app_id")!;
+        config["installation_id"] = installationId;
+        config["app_id"] = appId;
+        var minted = await appTokens.MintAsync(provider, new AppIdentity(appId, integrations.OpenSecrets(integration).PrivateKey ?? ""), config, cancellationToken);
+        if (minted.Failed)
+        {
+            return ApiError.BadRequest(ErrorCodes.ConnectionTestFailed, minted.Error.Message ?? $"{provider.DisplayName} did not issue an installation token.");
+        }
+
+        var app = minted.Value.Credentials;
+        var stored = provider.AuthMode == AuthModes.App
+            ? app
+            : new JsonObject { ["type"] = AuthModes.Custom, ["app"] = app, ["user"] = null, ["raw"] = app["raw"]?.DeepClone() };
+        return (stored, minted.Value.ExpiresAt);
     }
 
     private static (JsonObject Stored, DateTimeOffset? ExpiresAt)? ReadCredentials(JsonObjectReader reader, string authMode, JsonObject config)

@@ -30,5 +30,11 @@ public sealed class FlowLog(AuthLogWriter authLog, TimeProvider clock)
             prepared.Entry.ConnectionId, false, failure.Code, failure.Message, [new("start", now, failure.Code)], now, TimeSpan.Zero));
     }
 
-    private static string Kind(Provider? provider) => provider?.AuthMode == AuthModes.OAuth1 ? "oauth1" : "oauth2";
+    private static string Kind(Provider? provider) => provider?.AuthMode switch
+    {
+        AuthModes.OAuth1 => "oauth1",
+        AuthModes.App => "app",
+        AuthModes.Custom => "custom",
+        _ => "oauth2",
+    };
 }

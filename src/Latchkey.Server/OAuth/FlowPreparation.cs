@@ -15,7 +15,7 @@ namespace Latchkey.Server.OAuth;
 /// </summary>
 public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integrations, PublicUrls urls)
 {
-    private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1];
+    private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1, AuthModes.App, AuthModes.Custom];
 
     public async Task<Outcome<PreparedFlow>> PrepareAsync(Caller caller, string integrationKey, IQueryCollection query, CancellationToken cancellationToken)
     {
@@ -34,9 +34,17 @@ public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integra
         var overrides = QueryRules.Map(query, "credentials");
         var clientId = NonEmpty(overrides.GetValueOrDefault("oauth_client_id_override")) ?? integration.ClientId;
         var clientSecret = NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")) ?? integrations.OpenSecrets(integration).ClientSecret;
-        if (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret))
+        // APP signs in as the app alone; CUSTOM needs the app and the OAuth client of its user leg (spec §5.1 step 10).
+        var mode = context.Provider.AuthMode;
+        if (mode != AuthModes.App && (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret)))
         {
             return ApiError.BadRequest(ErrorCodes.ProviderConfigErr, $"Integration '{integrationKey}' has no OAuth client id and secret configured.");
+        }
+
+        if (mode is AuthModes.App or AuthModes.Custom &&
+            (string.IsNullOrEmpty(integration.AppId) || string.IsNullOrEmpty(integration.AppLink) || integration.PrivateKeySealed is null))
+        {
+            return ApiError.BadRequest(ErrorCodes.ProviderConfigErr, $"Integration '{integrationKey}' has no GitHub App id, app link and private key configured.");
         }
 
         // Session defaults win over the request: authorization params replace, user scope comes from them (spec §5.1 step 7).
@@ -55,8 +63,8 @@ public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integra
         var (tags, endUser, organization) = EntryRequest.Ownership(session);
         return new PreparedFlow(
             context,
-            clientId,
-            clientSecret,
+            clientId ?? "",
+            clientSecret ?? "",
             scopes,
             authorizationParams,
             userScope,

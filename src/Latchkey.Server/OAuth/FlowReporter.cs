@@ -18,13 +18,13 @@ public sealed class FlowReporter(IAuthResultBus bus, ILogger<FlowReporter> logge
         return ResultPage.Failure(error.Code, error.Message ?? "The connection could not be made.");
     }
 
-    public async Task<IResult> SucceedAsync(string? webSocketClientId, string integrationKey, string connectionId, string providerName, CancellationToken cancellationToken)
+    public async Task<IResult> SucceedAsync(string? webSocketClientId, string integrationKey, CallbackSuccess success, CancellationToken cancellationToken)
     {
         if (webSocketClientId is not null)
         {
-            await bus.PublishAsync(new AuthOutcome(webSocketClientId, integrationKey, connectionId, Success: true), cancellationToken);
+            await bus.PublishAsync(new AuthOutcome(webSocketClientId, integrationKey, success.ConnectionId, Success: true, IsPending: success.IsPending), cancellationToken);
         }
 
-        return ResultPage.Success(providerName);
+        return ResultPage.Success(success.ProviderName);
     }
 }

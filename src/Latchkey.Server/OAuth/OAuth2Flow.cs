@@ -6,8 +6,12 @@ using Latchkey.Server.Tokens;
 
 namespace Latchkey.Server.OAuth;
 
-/// <summary>The credentials and connection config an OAuth flow produced, ready to be saved.</summary>
-public sealed record CompletedAuth(JsonObject Credentials, DateTimeOffset? ExpiresAt, JsonObject ConnectionConfig)
+/// <summary>
+/// The credentials and connection config an OAuth flow produced, ready to be saved: under the flow's connection id,
+/// or under <paramref name="ConnectionId"/> when the flow updates another connection (a GitHub App installation
+/// already connected). <paramref name="IsPending"/> tells the SDK the connection still awaits something (spec §2.9).
+/// </summary>
+public sealed record CompletedAuth(JsonObject Credentials, DateTimeOffset? ExpiresAt, JsonObject ConnectionConfig, string? ConnectionId = null, bool IsPending = false)
 {
     public override string ToString() => "CompletedAuth [credentials redacted]";
 }

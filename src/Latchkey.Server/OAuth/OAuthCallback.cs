@@ -6,6 +6,9 @@ using Latchkey.Server.Providers;
 
 namespace Latchkey.Server.OAuth;
 
+/// <summary>A callback that saved its connection: what the result page and the SDK are told.</summary>
+public sealed record CallbackSuccess(string ProviderName, string ConnectionId, bool IsPending);
+
 /// <summary>
 /// An OAuth callback once its state was claimed (spec §5.4 steps 2–10): the checks, the exchange by the flow's grant,
 /// the save, and the auth log entry. The one place a callback is handled, for OAuth 1 and 2 alike.
@@ -19,8 +22,8 @@ public sealed class OAuthCallback(
     ConnectionWriter writer,
     FlowLog flowLog)
 {
-    /// <summary>The provider's display name on success, the failure otherwise; and the integration key either way.</summary>
-    public async Task<(Outcome<string> Outcome, string IntegrationKey)> CompleteAsync(
+    /// <summary>What was saved on success, the failure otherwise; and the integration key either way.</summary>
+    public async Task<(Outcome<CallbackSuccess> Outcome, string IntegrationKey)> CompleteAsync(
         ConsumedFlow consumed, string? bindingCookie, IQueryCollection query, CancellationToken cancellationToken)
     {
         var integration = await integrations.GetAsync(consumed.Flow.IntegrationId, cancellationToken);
@@ -29,7 +32,7 @@ public sealed class OAuthCallback(
         return (outcome, integration?.UniqueKey ?? "");
     }
 
-    private async Task<Outcome<string>> CheckAndCompleteAsync(
+    private async Task<Outcome<CallbackSuccess>> CheckAndCompleteAsync(
         ConsumedFlow consumed, Integration? integration, string? bindingCookie, IQueryCollection query, CancellationToken cancellationToken)
     {
         var flow = consumed.Flow;
@@ -69,12 +72,13 @@ public sealed class OAuthCallback(
         }
 
         var ownership = flow.Ownership;
+        var connectionId = completed.Value.ConnectionId ?? flow.ConnectionId;
         await writer.SaveAsync(
-            new NewConnection(flow.EnvironmentId, flow.IntegrationId, integration.UniqueKey, integration.Provider, flow.ConnectionId,
+            new NewConnection(flow.EnvironmentId, flow.IntegrationId, integration.UniqueKey, integration.Provider, connectionId,
                 completed.Value.Credentials, completed.Value.ExpiresAt, completed.Value.ConnectionConfig, ownership.Tags, ownership.EndUser,
                 ownership.Organization, ownership.WebhookUrlOverride),
             cancellationToken);
-        return provider.DisplayName;
+        return new CallbackSuccess(provider.DisplayName, connectionId, completed.Value.IsPending);
     }
 
     private static bool IssuerMatches(Provider provider, OAuthFlow flow, string issuer)

@@ -68,6 +68,6 @@ public static class OAuthEndpoints
         var (outcome, integrationKey) = await callback.CompleteAsync(consumed, binding, query, cancellationToken);
         return outcome.Failed
             ? await reporter.FailAsync(outcome.Error, flow.WebSocketClientId, integrationKey, flow.ConnectionId, cancellationToken)
-            : await reporter.SucceedAsync(flow.WebSocketClientId, integrationKey, flow.ConnectionId, outcome.Value, cancellationToken);
+            : await reporter.SucceedAsync(flow.WebSocketClientId, integrationKey, outcome.Value, cancellationToken);
     }
 }

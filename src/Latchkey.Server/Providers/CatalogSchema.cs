@@ -93,6 +93,8 @@ public static partial class CatalogSchema
         AuthModes.OAuth2ClientCredentials when entry["token_url"] is null => "OAUTH2_CC providers need token_url",
         AuthModes.TwoStep when entry["token_url"] is null => "TWO_STEP providers need token_url",
         AuthModes.Bill when entry["token_url"] is null => "BILL providers need token_url (their login endpoint)",
+        AuthModes.App or AuthModes.Custom when entry.GetString("authorization_url") is null || entry["token_url"] is null =>
+            "APP and CUSTOM providers need authorization_url (the installation page) and token_url (the installation token)",
         _ => null,
     };
 

@@ -3,6 +3,7 @@ using Latchkey.Server.Callers;
 using Latchkey.Server.Connections;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
+using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.Refresh;
@@ -13,7 +14,7 @@ public static class FreshConnectionEndpoint
     /// <summary><c>GET /connections/:id</c>: the connection object at top level, credentials opened (spec §4.6).</summary>
     public static async Task<Results<Ok<JsonObject>, ApiError>> GetConnectionAsync(
         string connectionId, Caller caller, HttpRequest request, ConnectionStore store, IntegrationStore integrations,
-        CredentialReader reader, FetchStamps fetchStamps, CancellationToken cancellationToken)
+        CredentialReader reader, FetchStamps fetchStamps, ProviderCatalog catalog, CancellationToken cancellationToken)
     {
         var options = ConnectionRequests.ReadGetQuery(request.Query);
         if (options.Failed)
@@ -29,7 +30,10 @@ public static class FreshConnectionEndpoint
                 : ApiError.NotFound($"Connection '{connectionId}' does not exist for integration '{options.Value.IntegrationKey}'.");
         }
 
-        var read = await reader.ReadAsync(connection, options.Value.ForceRefresh, cancellationToken);
+        // refresh_github_app_jwt_token forces a new installation token (signed with a new app JWT) for APP connections only.
+        var force = options.Value.ForceRefresh ||
+            (options.Value.RefreshGitHubAppJwtToken && catalog.Find(connection.Provider)?.AuthMode == AuthModes.App);
+        var read = await reader.ReadAsync(connection, force, cancellationToken);
         if (read.Failed)
         {
             return read.Error;

@@ -9,9 +9,12 @@ namespace Latchkey.Server.Refresh;
 
 /// <summary>
 /// Asks the provider for new credentials: a refresh-token grant (OAuth 2), a new client-credentials grant, a new
-/// TWO_STEP exchange or BILL session, or a token this server signs again (JWT, SIGNATURE).
+/// TWO_STEP exchange or BILL session, a new installation token (APP), or a token this server signs again (JWT,
+/// SIGNATURE).
 /// </summary>
-public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep, JwtTokens jwt, WsseTokens wsse, BillSessions bill, TimeProvider clock)
+public sealed class RefreshCredentials(
+    ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep,
+    JwtTokens jwt, WsseTokens wsse, BillSessions bill, AppInstallationTokens appTokens, TimeProvider clock)
 {
     public Provider? ProviderOf(StoredConnection connection) => catalog.Find(connection.Provider);
 
@@ -44,6 +47,16 @@ public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore
             return session.Failed
                 ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, session.Error.Message ?? "")
                 : (session.Value.Credentials, session.Value.ExpiresAt, null);
+        }
+
+        if (credentials.GetString("type") == AuthModes.App)
+        {
+            // A new installation token under a new app JWT; the app id noted at install time names the app that was installed.
+            var app = new AppIdentity(config.GetString("app_id") ?? integration.AppId ?? "", integrations.OpenSecrets(integration).PrivateKey ?? "");
+            var minted = await appTokens.MintAsync(provider, app, config, cancellationToken);
+            return minted.Failed
+                ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, minted.Error.Message ?? "")
+                : (minted.Value.Credentials, minted.Value.ExpiresAt, null);
         }
 
         if (credentials.GetString("type") == AuthModes.TwoStep)

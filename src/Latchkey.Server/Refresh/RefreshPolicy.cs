@@ -14,13 +14,14 @@ public static class RefreshPolicy
 
     /// <summary>
     /// OAuth 2 credentials with a refresh token, client-credentials tokens (a new grant), TWO_STEP tokens (a new
-    /// exchange), BILL sessions (a new sign-in) and the tokens this server signs itself (JWT, SIGNATURE) can be refreshed.
+    /// exchange), BILL sessions (a new sign-in), GitHub App installation tokens (minted again) and the tokens this
+    /// server signs itself (JWT, SIGNATURE) can be refreshed. CUSTOM credentials are left as they are (spec §5.10).
     /// </summary>
     public static bool CanRefresh(JsonObject credentials) => credentials.GetString("type") switch
     {
         AuthModes.OAuth2 => !string.IsNullOrEmpty(credentials.GetString("refresh_token")),
         AuthModes.OAuth2ClientCredentials => true,
-        AuthModes.TwoStep or AuthModes.Jwt or AuthModes.Bill or AuthModes.Signature => true,
+        AuthModes.TwoStep or AuthModes.Jwt or AuthModes.Bill or AuthModes.Signature or AuthModes.App => true,
         _ => false,
     };
 

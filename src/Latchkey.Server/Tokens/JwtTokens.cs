@@ -61,6 +61,18 @@ public sealed class JwtTokens(TimeProvider clock)
         return (credentials, expiresAt);
     }
 
+    /// <summary>
+    /// A compact RS256 JWT (RFC 7515 §7.1) over <paramref name="claims"/>, signed with a PEM RSA private key. Throws
+    /// <see cref="CryptographicException"/> or <see cref="ArgumentException"/> when the key cannot be read.
+    /// </summary>
+    public static string SignRs256(JsonObject claims, string privateKeyPem)
+    {
+        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT" };
+        var signingInput = $"{Encode(header.ToJsonString())}.{Encode(claims.ToJsonString())}";
+        var signature = SignWith("RSA", null, privateKeyPem, Encoding.ASCII.GetBytes(signingInput));
+        return $"{signingInput}.{WebEncoders.Base64UrlEncode(signature)}";
+    }
+
     private static byte[] SignWith(string protocol, string? secretEncoding, string key, byte[] input)
     {
         switch (protocol)

@@ -11,6 +11,7 @@ public static class TokensFeature
         builder.Services.AddSingleton<JwtTokens>();
         builder.Services.AddSingleton<WsseTokens>();
         builder.Services.AddSingleton<BillSessions>();
+        builder.Services.AddSingleton<AppInstallationTokens>();
         return builder;
     }
 }

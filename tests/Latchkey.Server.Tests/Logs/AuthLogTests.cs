@@ -37,6 +37,29 @@ public sealed class AuthLogTests
     }
 
     [Fact]
+    public async Task GitHubAppInstallAndRefresh_AreLogged_NeverWithThePrivateKeyJwtOrInstallationTokens()
+    {
+        await using var app = await OAuth.GitHubAppTests.StartAsync();
+        await OAuth.GitHubAppTests.AppIntegrationAsync(app);
+        var connectionId = (await OAuth.GitHubAppTests.ConnectAsync(app, "fake-github-app"))["connection_id"]!.GetValue<string>();
+        var firstJwt = app.Fake.LastAppJwt!;
+        var read = await app.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-github-app&force_refresh=true", Server.Cancellation);
+
+        var logs = await WaitForLogsAsync(app, "?integration=fake-github-app", 2);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Contains(logs, l => l!["kind"]!.GetValue<string>() == "app" && l["outcome"]!.GetValue<string>() == "success");
+        Assert.Contains(logs, l => l!["kind"]!.GetValue<string>() == "refresh" && l["outcome"]!.GetValue<string>() == "success");
+        var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines)
+            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+        var privateKeyBody = app.Fake.GitHubAppPrivateKey.Split('\n')[1]; // a line of the key's base64, as it would appear anywhere
+        foreach (var secret in app.Fake.IssuedSecrets.Concat([firstJwt, app.Fake.LastAppJwt!, privateKeyBody]))
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task BasicAuth_IsLogged_WithoutThePassword()
     {
         await using var app = await Server.StartAsync();
