@@ -6,7 +6,7 @@ namespace Latchkey.Server.OAuth;
 
 /// <summary>
 /// A grant the user completes in the browser: <see cref="StartAsync"/> sends them to the provider, <see cref="CompleteAsync"/>
-/// turns the provider's callback into credentials. Two real ones: OAuth 2 authorization code and OAuth 1.0a.
+/// turns the provider's callback into credentials: OAuth 2 authorization code, OAuth 1.0a, and OAuth 2 at an MCP server.
 /// </summary>
 public interface IAuthorizationGrant
 {
@@ -15,8 +15,12 @@ public interface IAuthorizationGrant
     Task<Outcome<CompletedAuth>> CompleteAsync(OAuthFlow flow, Integration integration, Provider provider, IQueryCollection query, CancellationToken cancellationToken);
 }
 
-/// <summary>Picks a provider's grant: the one place that tells OAuth 1 from OAuth 2, for the start and the callback alike.</summary>
-public sealed class AuthorizationGrants(OAuth2Flow oauth2, OAuth1Flow oauth1)
+/// <summary>
+/// Picks a provider's grant: the one place that tells OAuth 1 from OAuth 2 and from an MCP server's OAuth 2 (whose
+/// endpoints are discovered), for the start and the callback alike.
+/// </summary>
+public sealed class AuthorizationGrants(OAuth2Flow oauth2, OAuth1Flow oauth1, McpOAuth2Flow mcp)
 {
-    public IAuthorizationGrant For(Provider provider) => provider.AuthMode == AuthModes.OAuth1 ? oauth1 : oauth2;
+    public IAuthorizationGrant For(Provider provider) =>
+        provider.AuthMode == AuthModes.OAuth1 ? oauth1 : McpServers.IsMcp(provider.AuthMode) ? mcp : oauth2;
 }

@@ -15,7 +15,7 @@ namespace Latchkey.Server.OAuth;
 /// </summary>
 public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integrations, PublicUrls urls)
 {
-    private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1];
+    private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1, AuthModes.McpOAuth2, AuthModes.McpOAuth2Generic];
 
     public async Task<Outcome<PreparedFlow>> PrepareAsync(Caller caller, string integrationKey, IQueryCollection query, CancellationToken cancellationToken)
     {
@@ -34,7 +34,8 @@ public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integra
         var overrides = QueryRules.Map(query, "credentials");
         var clientId = NonEmpty(overrides.GetValueOrDefault("oauth_client_id_override")) ?? integration.ClientId;
         var clientSecret = NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")) ?? integrations.OpenSecrets(integration).ClientSecret;
-        if (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret))
+        // An MCP server's client is usually registered by Latchkey itself when the flow starts (spec §5.1 step 10).
+        if (!McpServers.IsMcp(context.Provider.AuthMode) && (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret)))
         {
             return ApiError.BadRequest(ErrorCodes.ProviderConfigErr, $"Integration '{integrationKey}' has no OAuth client id and secret configured.");
         }
@@ -55,8 +56,8 @@ public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integra
         var (tags, endUser, organization) = EntryRequest.Ownership(session);
         return new PreparedFlow(
             context,
-            clientId,
-            clientSecret,
+            clientId ?? "",
+            clientSecret ?? "",
             scopes,
             authorizationParams,
             userScope,

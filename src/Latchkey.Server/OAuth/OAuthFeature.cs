@@ -13,6 +13,7 @@ public static class OAuthFeature
         builder.Services.AddSingleton<PostConnectionValues>();
         builder.Services.AddSingleton<OAuth2Flow>();
         builder.Services.AddSingleton<OAuth1Flow>();
+        builder.Services.AddSingleton<McpOAuth2Flow>();
         builder.Services.AddSingleton<AuthorizationGrants>();
         builder.Services.AddSingleton<OAuthCallback>();
         builder.Services.AddHostedService<AbandonedFlowsCleanup>();

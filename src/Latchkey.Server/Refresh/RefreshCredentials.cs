@@ -8,7 +8,9 @@ using Latchkey.Server.Tokens;
 namespace Latchkey.Server.Refresh;
 
 /// <summary>Asks the provider for new credentials: a refresh-token grant (OAuth 2) or a new client-credentials grant.</summary>
-public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep, JwtTokens jwt, TimeProvider clock)
+public sealed class RefreshCredentials(
+    ProviderCatalog catalog, IntegrationStore integrations, McpClientStore mcpClients, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials,
+    TwoStepExchange twoStep, JwtTokens jwt, TimeProvider clock)
 {
     public Provider? ProviderOf(StoredConnection connection) => catalog.Find(connection.Provider);
 
@@ -44,6 +46,20 @@ public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore
             return granted.Failed ? granted.Error : (granted.Value.Credentials, granted.Value.ExpiresAt, null);
         }
 
+        // An MCP server's token endpoint and client are the ones its flow discovered and registered.
+        var mcpClient = McpServers.IsMcp(provider.AuthMode) && McpServers.ServerUrl(provider, config) is { } serverUrl
+            ? await mcpClients.FindAsync(integration.Id, serverUrl.ToString(), cancellationToken)
+            : null;
+        if (McpServers.IsMcp(provider.AuthMode))
+        {
+            if (mcpClient is null)
+            {
+                return ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, "Latchkey has no client at this connection's MCP server any more; reconnect it.");
+            }
+
+            provider = McpServers.Bind(provider, mcpClient.Endpoints);
+        }
+
         var values = TemplateValues.Of(config);
         // Some providers refresh on an endpoint of their own (refresh_url); the request is the same grant.
         var tokenUrl = ProviderUrls.Render(provider.GetString("refresh_url") is { Length: > 0 } refreshUrl ? refreshUrl : provider.TokenUrlFor(AuthModes.OAuth2) ?? "", values);
@@ -65,7 +81,9 @@ public sealed class RefreshCredentials(ProviderCatalog catalog, IntegrationStore
         var overrides = credentials["config_override"] as JsonObject;
         var (clientId, clientSecret) = overrides?.GetString("client_id") is { } overrideId && overrides.GetString("client_secret") is { } overrideSecret
             ? (overrideId, overrideSecret)
-            : (integration.ClientId ?? "", integrations.OpenSecrets(integration).ClientSecret ?? "");
+            : mcpClient is { IsRegistered: true }
+                ? (mcpClient.ClientId!, mcpClients.OpenSecret(mcpClient) ?? "")
+                : (integration.ClientId ?? "", integrations.OpenSecrets(integration).ClientSecret ?? "");
 
         var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, clientId, clientSecret, cancellationToken);
         var parsed = answer.Succeeded ? TokenResponse.OAuth2(provider, answer.Body!, clock.GetUtcNow(), previousRefreshToken) : null;
