@@ -43,6 +43,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapOAuth1(app);
         fake.MapTwoStep(app);
         fake.MapJwt(app);
+        fake.MapMcp(app);
         fake.MapControl(app);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
