@@ -36,6 +36,8 @@ before(async () => {
     { provider: 'fake-oauth2', unique_key: 'sdk-oauth', credentials: OAUTH_APP },
     { provider: 'fake-two-step', unique_key: 'sdk-two-step' },
     { provider: 'fake-jwt', unique_key: 'sdk-jwt' },
+    { provider: 'fake-mcp', unique_key: 'sdk-mcp' }, // no client: Latchkey registers itself at the fake MCP server
+    { provider: 'fake-mcp-generic', unique_key: 'sdk-mcp-generic' },
   ]) {
     const created = await server.api('POST', '/integrations', body);
     assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -147,6 +149,19 @@ for (const sdk of sdks) {
       const reconnect = await server.api('POST', '/connect/sessions/reconnect', { connection_id: first.ok.connectionId, integration_id: 'sdk-oauth' });
       const again = await run(reconnect.body.data.token, `(n) => n.reconnect('sdk-oauth')`);
       assert.equal(again.ok?.connectionId, first.ok.connectionId, JSON.stringify(again));
+    });
+
+    test('auth() for MCP servers (named by the catalog, or by the connection) resolves with OAUTH2 credentials', async () => {
+      const named = await run(await server.createSession(), `(n) => n.auth('sdk-mcp')`);
+      const given = await run(await server.createSession(),
+        `(n) => n.auth('sdk-mcp-generic', { params: { mcp_server_url: '${fake.baseUrl}/mcp-alt' } })`);
+      for (const [result, key] of [[named, 'sdk-mcp'], [given, 'sdk-mcp-generic']]) {
+        assert.equal(result.ok?.providerConfigKey, key, JSON.stringify(result));
+        const connection = await server.api('GET', `/connections/${result.ok.connectionId}?provider_config_key=${key}`);
+        assert.equal(connection.status, 200, JSON.stringify(connection.body));
+        assert.equal(connection.body.credentials.type, 'OAUTH2');
+        assert.match(connection.body.credentials.access_token, /^mat_/);
+      }
     });
 
     test('a popup blocked by the browser rejects with blocked_by_browser', async () => {
