@@ -286,5 +286,26 @@ public static class FakeCatalog
           token_url: {{fakeBaseUrl}}/oauth/token
           token_params:
             grant_type: client_credentials
+
+        fake-mcp:
+          display_name: Fake MCP
+          docs: https://docs.example.test/mcp
+          categories: [mcp]
+          auth_mode: MCP_OAUTH2
+          mcp_server_url: {{fakeBaseUrl}}/mcp
+          proxy:
+            base_url: {{fakeBaseUrl}}/mcp
+
+        fake-mcp-generic:
+          display_name: Fake MCP (any server)
+          docs: https://docs.example.test/mcp-generic
+          categories: [mcp]
+          auth_mode: MCP_OAUTH2_GENERIC
+          connection_config:
+            mcp_server_url:
+              type: string
+              title: MCP server URL
+              description: The URL of the remote MCP server
+              format: uri
         """;
 }

@@ -74,6 +74,7 @@ public sealed partial class FakeProvider
         Interlocked.Exchange(ref _refreshCalls, 0);
         Interlocked.Exchange(ref _refreshUrlCalls, 0);
         Interlocked.Exchange(ref _clientCredentialsCalls, 0);
+        ResetMcpCounters();
     }
 
     private void MapOAuth2(WebApplication app)

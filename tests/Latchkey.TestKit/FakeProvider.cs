@@ -45,6 +45,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapJwt(app);
         fake.MapSigned(app);
         fake.MapGitHubApp(app);
+        fake.MapMcp(app);
         fake.MapControl(app);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

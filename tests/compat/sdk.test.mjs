@@ -39,6 +39,8 @@ before(async () => {
     { provider: 'fake-tba', unique_key: 'sdk-tba', credentials: { type: 'TBA', client_id: OAUTH_APP.client_id, client_secret: OAUTH_APP.client_secret } },
     { provider: 'fake-bill', unique_key: 'sdk-bill' },
     { provider: 'fake-signature', unique_key: 'sdk-signature' },
+    { provider: 'fake-mcp', unique_key: 'sdk-mcp' }, // no client: Latchkey registers itself at the fake MCP server
+    { provider: 'fake-mcp-generic', unique_key: 'sdk-mcp-generic' },
   ]) {
     const created = await server.api('POST', '/integrations', body);
     assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -216,6 +218,19 @@ for (const sdk of sdks) {
       assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
       assert.notEqual(refreshed.body.credentials.access_token, read.body.credentials.access_token);
       assert.ok((await fake.issuedSecrets()).includes(refreshed.body.credentials.access_token));
+    });
+
+    test('auth() for MCP servers (named by the catalog, or by the connection) resolves with OAUTH2 credentials', async () => {
+      const named = await run(await server.createSession(), `(n) => n.auth('sdk-mcp')`);
+      const given = await run(await server.createSession(),
+        `(n) => n.auth('sdk-mcp-generic', { params: { mcp_server_url: '${fake.baseUrl}/mcp-alt' } })`);
+      for (const [result, key] of [[named, 'sdk-mcp'], [given, 'sdk-mcp-generic']]) {
+        assert.equal(result.ok?.providerConfigKey, key, JSON.stringify(result));
+        const connection = await server.api('GET', `/connections/${result.ok.connectionId}?provider_config_key=${key}`);
+        assert.equal(connection.status, 200, JSON.stringify(connection.body));
+        assert.equal(connection.body.credentials.type, 'OAUTH2');
+        assert.match(connection.body.credentials.access_token, /^mat_/);
+      }
     });
 
     test('a popup blocked by the browser rejects with blocked_by_browser', async () => {

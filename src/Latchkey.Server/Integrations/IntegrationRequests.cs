@@ -103,6 +103,21 @@ public static partial class IntegrationRequests
                         PrivateKey: null);
                 }
 
+            case AuthModes.McpOAuth2 or AuthModes.McpOAuth2Generic:
+                {
+                    // All optional: without a client id Latchkey registers itself at the MCP server (RFC 7591); a
+                    // public client has an id and no secret.
+                    var strict = root.Nested("credentials", ["type", "client_id", "client_secret", "scopes"])!.Value;
+                    return new IntegrationCredentialsInput(type,
+                        ClientId: strict.Text("client_id", StringRule.Name255),
+                        ClientSecret: strict.Text("client_secret", StringRule.Bounded(0, InputLimits.Secret)),
+                        Scopes: strict.Text("scopes", Scopes),
+                        WebhookSecret: null,
+                        AppId: null,
+                        AppLink: null,
+                        PrivateKey: null);
+                }
+
             case AuthModes.App:
                 {
                     var strict = root.Nested("credentials", ["type", "app_id", "app_link", "private_key"])!.Value;
@@ -126,7 +141,7 @@ public static partial class IntegrationRequests
                 }
 
             default:
-                credentials.Fail("type", IssueCodes.InvalidValue, "credentials.type must be one of OAUTH1, OAUTH2, TBA, APP, CUSTOM.");
+                credentials.Fail("type", IssueCodes.InvalidValue, "credentials.type must be one of OAUTH1, OAUTH2, TBA, APP, CUSTOM, MCP_OAUTH2, MCP_OAUTH2_GENERIC.");
                 return null;
         }
     }

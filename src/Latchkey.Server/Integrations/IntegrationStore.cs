@@ -118,6 +118,8 @@ public sealed class IntegrationStore(Database database, SecretCodec codec, TimeP
         // Its connections go with it (soft-deleted by their owner, like a connection deleted by hand), in one transaction.
         await connections.SoftDeleteOfIntegrationAsync(connection, transaction, integration.Id, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM mcp_clients WHERE integration_id = @Id", new { integration.Id }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM integrations WHERE id = @Id", new { integration.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }

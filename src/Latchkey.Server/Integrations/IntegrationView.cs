@@ -47,6 +47,14 @@ public sealed class IntegrationView(ProviderCatalog catalog, ProviderResponses p
                 ["scopes"] = integration.Scopes,
                 ["webhook_secret"] = secrets.WebhookSecret,
             },
+            // An MCP integration's own client is optional: without one, Latchkey registers itself at each server.
+            AuthModes.McpOAuth2 or AuthModes.McpOAuth2Generic => new JsonObject
+            {
+                ["type"] = authMode,
+                ["client_id"] = integration.ClientId,
+                ["client_secret"] = secrets.ClientSecret,
+                ["scopes"] = integration.Scopes,
+            },
             AuthModes.App => new JsonObject
             {
                 ["type"] = authMode,

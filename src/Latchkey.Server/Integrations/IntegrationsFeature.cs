@@ -8,6 +8,7 @@ public static class IntegrationsFeature
     {
         builder.Services.AddSingleton<IntegrationStore>();
         builder.Services.AddSingleton<IntegrationView>();
+        builder.Services.AddSingleton<McpClientStore>();
         return builder;
     }
 

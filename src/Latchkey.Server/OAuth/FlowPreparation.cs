@@ -15,7 +15,7 @@ namespace Latchkey.Server.OAuth;
 /// </summary>
 public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integrations, PublicUrls urls)
 {
-    private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1, AuthModes.App, AuthModes.Custom];
+    private static readonly HashSet<string> OAuthModes = [AuthModes.OAuth2, AuthModes.OAuth1, AuthModes.App, AuthModes.Custom, AuthModes.McpOAuth2, AuthModes.McpOAuth2Generic];
 
     public async Task<Outcome<PreparedFlow>> PrepareAsync(Caller caller, string integrationKey, IQueryCollection query, CancellationToken cancellationToken)
     {
@@ -34,9 +34,10 @@ public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integra
         var overrides = QueryRules.Map(query, "credentials");
         var clientId = NonEmpty(overrides.GetValueOrDefault("oauth_client_id_override")) ?? integration.ClientId;
         var clientSecret = NonEmpty(overrides.GetValueOrDefault("oauth_client_secret_override")) ?? integrations.OpenSecrets(integration).ClientSecret;
-        // APP signs in as the app alone; CUSTOM needs the app and the OAuth client of its user leg (spec §5.1 step 10).
+        // APP signs in as the app alone; CUSTOM needs the app and the OAuth client of its user leg; an MCP server's client
+        // is usually registered by Latchkey itself when the flow starts (spec §5.1 step 10).
         var mode = context.Provider.AuthMode;
-        if (mode != AuthModes.App && (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret)))
+        if (mode != AuthModes.App && !McpServers.IsMcp(mode) && (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret)))
         {
             return ApiError.BadRequest(ErrorCodes.ProviderConfigErr, $"Integration '{integrationKey}' has no OAuth client id and secret configured.");
         }

@@ -51,14 +51,21 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
 
     public async Task<Outcome<CompletedAuth>> CompleteAsync(OAuthFlow flow, Integration integration, Provider provider, IQueryCollection query, CancellationToken cancellationToken)
     {
-        var code = query[provider.GetString("authorization_code_param_in_callback", "code")].ToString();
-        if (code.Length == 0)
+        var code = CodeOf(provider, query);
+        if (code.Failed)
         {
-            return ApiError.BadRequest(ErrorCodes.CallbackErr, $"{provider.DisplayName} did not return an authorization code{ProviderErrorText(query)}.");
+            return code.Error;
         }
 
         var clientId = flow.Secrets.ClientIdOverride ?? integration.ClientId ?? "";
         var clientSecret = flow.Secrets.ClientSecretOverride ?? integrations.OpenSecrets(integration).ClientSecret ?? "";
+        return await ExchangeAsync(flow, provider, code.Value, clientId, clientSecret, query, cancellationToken);
+    }
+
+    /// <summary>The code exchange with a given client (spec §5.5), and the connection config and credentials it yields.</summary>
+    public async Task<Outcome<CompletedAuth>> ExchangeAsync(
+        OAuthFlow flow, Provider provider, string code, string clientId, string clientSecret, IQueryCollection query, CancellationToken cancellationToken)
+    {
         var values = TemplateValues.Of(flow.ConnectionConfig);
         var tokenUrl = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.OAuth2) ?? "", values);
         if (tokenUrl is null)
@@ -99,6 +106,14 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
         ApplyOverrides(flow.Secrets, credentials, config);
         var withPostConnection = await postConnection.AddToAsync(config, provider, credentials.GetString("access_token")!, cancellationToken);
         return withPostConnection.Failed ? withPostConnection.Error : new CompletedAuth(credentials, expiresAt, withPostConnection.Value);
+    }
+
+    /// <summary>The authorization code of a callback, or the callback error that says why there is none (spec §5.4 step 4).</summary>
+    public static Outcome<string> CodeOf(Provider provider, IQueryCollection query)
+    {
+        var code = query[provider.GetString("authorization_code_param_in_callback", "code")].ToString();
+        return code.Length > 0 ? code
+            : ApiError.BadRequest(ErrorCodes.CallbackErr, $"{provider.DisplayName} did not return an authorization code{ProviderErrorText(query)}.");
     }
 
     /// <summary>Token-response and callback metadata, under the session's non-empty values (spec §5.4 step 7).</summary>

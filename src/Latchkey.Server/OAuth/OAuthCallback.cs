@@ -59,8 +59,9 @@ public sealed class OAuthCallback(
             return Fail(ErrorCodes.UnknownConfigKey, $"Provider '{integration.Provider}' is no longer in the catalog.");
         }
 
-        // RFC 9207: when the provider names its issuer, it must be the one we sent the user to (mix-up defence).
-        if (query.TryGetValue("iss", out var issuer) && !IssuerMatches(provider, flow, issuer.ToString()))
+        // RFC 9207: when the provider names its issuer, it must be the one we sent the user to (mix-up defence). An MCP
+        // server's issuer was discovered, so its grant checks it.
+        if (query.TryGetValue("iss", out var issuer) && !McpServers.IsMcp(provider.AuthMode) && !IssuerMatches(provider, flow, issuer.ToString()))
         {
             return Fail(ErrorCodes.CallbackErr, "The authorization response came from an unexpected issuer.");
         }

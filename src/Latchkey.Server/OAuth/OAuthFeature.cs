@@ -15,6 +15,7 @@ public static class OAuthFeature
         builder.Services.AddSingleton<OAuth1Flow>();
         builder.Services.AddSingleton<AppUserAuthorization>();
         builder.Services.AddSingleton<AppInstallFlow>();
+        builder.Services.AddSingleton<McpOAuth2Flow>();
         builder.Services.AddSingleton<AuthorizationGrants>();
         builder.Services.AddSingleton<OAuthCallback>();
         builder.Services.AddHostedService<AbandonedFlowsCleanup>();

@@ -20,6 +20,9 @@ public static partial class CatalogSchema
         "alternate_access_token_response_path", "token_response_metadata", "refresh_token_response_metadata", "redirect_uri_metadata",
         "request_url", "request_params", "request_http_method", "token_http_method", "signature_method",
         "proxy", "connection_config", "credentials", "integration_config", "post_connection", "token_response", "token_headers", "token_request_method", "refresh_url", "signature", "token",
+        // MCP servers (McpServers.cs): mcp_server_url is Latchkey's key for an MCP_OAUTH2 server's URL (a template; the
+        // generic mode takes it from the connection setting of the same name).
+        "mcp_server_url", "registration_url", "client_registration", "registration_params",
     };
 
     /// <summary>Top-level keys of the reference schema that are accepted but not acted on yet, with the reason.</summary>
@@ -46,9 +49,6 @@ public static partial class CatalogSchema
         ["assertion"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
         ["token_expires_in_ms"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
         ["proxy_header_authorization"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
-        ["registration_url"] = "MCP OAuth client registration is not supported yet",
-        ["client_registration"] = "MCP OAuth client registration is not supported yet",
-        ["registration_params"] = "MCP OAuth client registration is not supported yet",
         ["auth_type"] = "INSTALL_PLUGIN is not supported",
     };
 
@@ -95,6 +95,11 @@ public static partial class CatalogSchema
         AuthModes.Bill when entry["token_url"] is null => "BILL providers need token_url (their login endpoint)",
         AuthModes.App or AuthModes.Custom when entry.GetString("authorization_url") is null || entry["token_url"] is null =>
             "APP and CUSTOM providers need authorization_url (the installation page) and token_url (the installation token)",
+        AuthModes.McpOAuth2 when entry.GetString(McpServers.ServerUrlSetting) is null => "MCP_OAUTH2 providers need mcp_server_url",
+        AuthModes.McpOAuth2Generic when (entry["connection_config"] as JsonObject)?.ContainsKey(McpServers.ServerUrlSetting) != true =>
+            "MCP_OAUTH2_GENERIC providers need a connection_config field mcp_server_url",
+        AuthModes.McpOAuth2 or AuthModes.McpOAuth2Generic when entry.GetString("client_registration") is { } registration && registration is not ("dynamic" or "static" or "cimd") =>
+            "client_registration must be dynamic, static or cimd",
         _ => null,
     };
 

@@ -89,7 +89,7 @@ public static class ProviderApiRequest
                 var pair = $"{credentials.GetString("username")}:{credentials.GetString("password")}";
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
                 break;
-            case AuthModes.OAuth2 or AuthModes.OAuth2ClientCredentials or AuthModes.App or AuthModes.Jwt or AuthModes.TwoStep:
+            case AuthModes.OAuth2 or AuthModes.OAuth2ClientCredentials or AuthModes.App or AuthModes.Jwt or AuthModes.TwoStep or AuthModes.McpOAuth2 or AuthModes.McpOAuth2Generic:
                 var token = credentials.GetString("access_token") ?? credentials.GetString("token");
                 if (token is not null)
                 {

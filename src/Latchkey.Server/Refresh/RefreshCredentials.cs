@@ -8,13 +8,13 @@ using Latchkey.Server.Tokens;
 namespace Latchkey.Server.Refresh;
 
 /// <summary>
-/// Asks the provider for new credentials: a refresh-token grant (OAuth 2), a new client-credentials grant, a new
-/// TWO_STEP exchange or BILL session, a new installation token (APP), or a token this server signs again (JWT,
-/// SIGNATURE).
+/// Asks the provider for new credentials: a refresh-token grant (OAuth 2, also at an MCP server's discovered token
+/// endpoint), a new client-credentials grant, a new TWO_STEP exchange or BILL session, a new installation token (APP),
+/// or a token this server signs again (JWT, SIGNATURE).
 /// </summary>
 public sealed class RefreshCredentials(
-    ProviderCatalog catalog, IntegrationStore integrations, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials, TwoStepExchange twoStep,
-    JwtTokens jwt, WsseTokens wsse, BillSessions bill, AppInstallationTokens appTokens, TimeProvider clock)
+    ProviderCatalog catalog, IntegrationStore integrations, McpClientStore mcpClients, TokenEndpoint tokens, ClientCredentialsGrant clientCredentials,
+    TwoStepExchange twoStep, JwtTokens jwt, WsseTokens wsse, BillSessions bill, AppInstallationTokens appTokens, TimeProvider clock)
 {
     public Provider? ProviderOf(StoredConnection connection) => catalog.Find(connection.Provider);
 
@@ -74,6 +74,20 @@ public sealed class RefreshCredentials(
             return granted.Failed ? granted.Error : (granted.Value.Credentials, granted.Value.ExpiresAt, null);
         }
 
+        // An MCP server's token endpoint and client are the ones its flow discovered and registered.
+        var mcpClient = McpServers.IsMcp(provider.AuthMode) && McpServers.ServerUrl(provider, config) is { } serverUrl
+            ? await mcpClients.FindAsync(integration.Id, serverUrl.ToString(), cancellationToken)
+            : null;
+        if (McpServers.IsMcp(provider.AuthMode))
+        {
+            if (mcpClient is null)
+            {
+                return ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, "Latchkey has no client at this connection's MCP server any more; reconnect it.");
+            }
+
+            provider = McpServers.Bind(provider, mcpClient.Endpoints);
+        }
+
         var values = TemplateValues.Of(config);
         // Some providers refresh on an endpoint of their own (refresh_url); the request is the same grant.
         var tokenUrl = ProviderUrls.Render(provider.GetString("refresh_url") is { Length: > 0 } refreshUrl ? refreshUrl : provider.TokenUrlFor(AuthModes.OAuth2) ?? "", values);
@@ -95,7 +109,9 @@ public sealed class RefreshCredentials(
         var overrides = credentials["config_override"] as JsonObject;
         var (clientId, clientSecret) = overrides?.GetString("client_id") is { } overrideId && overrides.GetString("client_secret") is { } overrideSecret
             ? (overrideId, overrideSecret)
-            : (integration.ClientId ?? "", integrations.OpenSecrets(integration).ClientSecret ?? "");
+            : mcpClient is { IsRegistered: true }
+                ? (mcpClient.ClientId!, mcpClients.OpenSecret(mcpClient) ?? "")
+                : (integration.ClientId ?? "", integrations.OpenSecrets(integration).ClientSecret ?? "");
 
         var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, clientId, clientSecret, cancellationToken);
         var parsed = answer.Succeeded ? TokenResponse.OAuth2(provider, answer.Body!, clock.GetUtcNow(), previousRefreshToken) : null;

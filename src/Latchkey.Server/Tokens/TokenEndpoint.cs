@@ -67,7 +67,11 @@ public sealed class TokenEndpoint(IHttpClientFactory httpClients, ILogger<TokenE
         else
         {
             body.TryAdd("client_id", clientId);
-            body.TryAdd("client_secret", clientSecret);
+            if (clientSecret.Length > 0)
+            {
+                body.TryAdd("client_secret", clientSecret); // a public client (RFC 6749 §2.1, PKCE) has none to send
+            }
+
             if (provider.GetString("token_request_auth_method") == "basic")
             {
                 // Providers that insist on Basic (raw id:secret) while also tolerating the body copy (spec §5.5.1).

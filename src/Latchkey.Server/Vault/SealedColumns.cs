@@ -21,5 +21,6 @@ public static class SealedColumns
         new("integrations", "config_sealed", "environment_id"),
         new("connections", "credentials_sealed", "environment_id"),
         new("oauth_sessions", "secrets_sealed", "environment_id"),
+        new("mcp_clients", "client_secret_sealed", "environment_id"),
     ];
 }

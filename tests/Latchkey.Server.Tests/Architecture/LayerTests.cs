@@ -53,6 +53,7 @@ public sealed class LayerTests
         Types().That().DoNotResideInNamespaceOrBelow($"{Root}.Vault")
             .And().DoNotHaveFullName($"{Root}.Connections.ConnectionSecrets")
             .And().DoNotHaveFullName($"{Root}.Integrations.IntegrationStore")
+            .And().DoNotHaveFullName($"{Root}.Integrations.McpClientStore")
             .And().DoNotHaveFullName($"{Root}.Environments.EnvironmentStore")
             .And().DoNotHaveFullName($"{Root}.OAuth.OAuthSessionStore")
             .Should().NotDependOnAny(typeof(Latchkey.Server.Vault.SecretCodec))

@@ -15,6 +15,7 @@ public sealed partial class TableOwnerTests
         ["environments"] = "Environments",
         ["connect_sessions"] = "ConnectSessions",
         ["integrations"] = "Integrations",
+        ["mcp_clients"] = "Integrations",
         ["connections"] = "Connections",
         ["connection_tags"] = "Connections",
         ["connection_fetches"] = "Connections",

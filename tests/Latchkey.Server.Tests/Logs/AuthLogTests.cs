@@ -60,6 +60,28 @@ public sealed class AuthLogTests
     }
 
     [Fact]
+    public async Task McpFlowAndRefresh_AreLogged_NeverTheRegisteredSecretCodesOrTokens()
+    {
+        await using var app = await Server.StartAsync();
+        app.Fake.McpTokenEndpointAuthMethod = "client_secret_basic";
+        await app.CreateIntegrationAsync("fake-mcp");
+        var (_, message) = await OAuth.McpFlowTests.ConnectAsync(app, "fake-mcp");
+        var connectionId = message["connection_id"]!.GetValue<string>();
+        var refreshed = await app.Backend.GetAsync($"/connections/{connectionId}?provider_config_key=fake-mcp&force_refresh=true", Server.Cancellation);
+
+        var logs = await WaitForLogsAsync(app, "", 2);
+
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Contains(logs, l => l!["kind"]!.GetValue<string>() == "refresh" && l["outcome"]!.GetValue<string>() == "success");
+        var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines)
+            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+        var secrets = app.Fake.IssuedSecrets.Where(s => s.StartsWith('m')).ToArray(); // mcs_ client secret, mcode_, mat_, mrt_
+        Assert.Contains(secrets, s => s.StartsWith("mcs_", StringComparison.Ordinal));
+        Assert.True(secrets.Length >= 6, $"expected a client secret, a code and two token pairs, got {secrets.Length}");
+        Assert.All(secrets, secret => Assert.DoesNotContain(secret, everything, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BasicAuth_IsLogged_WithoutThePassword()
     {
         await using var app = await Server.StartAsync();
