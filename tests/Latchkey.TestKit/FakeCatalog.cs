@@ -6,7 +6,11 @@ namespace Latchkey.TestKit;
 /// </summary>
 public static class FakeCatalog
 {
-    public static string Yaml(string fakeBaseUrl) => $$"""
+    /// <param name="fakeBaseUrl">The fake's HTTP listener.</param>
+    /// <param name="fakeTlsBaseUrl">Its HTTPS listener, which demands a client certificate (defaults to the HTTP one).</param>
+    public static string Yaml(string fakeBaseUrl, string? fakeTlsBaseUrl = null) => Entries(fakeBaseUrl, fakeTlsBaseUrl ?? fakeBaseUrl);
+
+    private static string Entries(string fakeBaseUrl, string fakeTlsBaseUrl) => $$"""
         fake-apikey:
           display_name: Fake API Key
           docs: https://docs.example.test/apikey
@@ -307,5 +311,49 @@ public static class FakeCatalog
               title: MCP server URL
               description: The URL of the remote MCP server
               format: uri
+
+        # token_headers on OAuth 2 token requests: rendered from the connection config and the client id and secret.
+        fake-token-headers:
+          alias: fake-oauth2
+          display_name: Fake OAuth With Token Headers
+          token_headers:
+            x-fake-tenant: ${connectionConfig.tenant}
+            authorization: Basic ${base64(${clientId}:${clientSecret})}
+          connection_config:
+            tenant:
+              type: string
+              title: Tenant
+
+        fake-cc-token-headers:
+          alias: fake-oauth2-cc
+          display_name: Fake Client Credentials With Token Headers
+          token_headers:
+            x-fake-tenant: ${connectionConfig.tenant}
+            authorization: Basic ${base64(${clientId}:${clientSecret})}
+          connection_config:
+            # Optional so that a header left unrendered reaches the token request code, which must not send it.
+            tenant:
+              type: string
+              title: Tenant
+              optional: true
+
+        # Mutual TLS: the token endpoint is on the fake's HTTPS listener and knows the client by its certificate.
+        fake-cc-mtls:
+          display_name: Fake Client Credentials Over Mutual TLS
+          docs: https://docs.example.test/cc-mtls
+          auth_mode: OAUTH2_CC
+          require_client_certificate: true
+          token_url: {{fakeTlsBaseUrl}}/mtls/token
+          token_params:
+            grant_type: client_credentials
+
+        fake-cc-private-key-jwt:
+          display_name: Fake Client Credentials With A Signed Client Assertion
+          docs: https://docs.example.test/cc-private-key-jwt
+          auth_mode: OAUTH2_CC
+          token_request_auth_method: private_key_jwt
+          token_url: {{fakeBaseUrl}}/assertion/token
+          token_params:
+            grant_type: client_credentials
         """;
 }

@@ -62,6 +62,9 @@ public sealed partial class FakeProvider
     /// <summary>The form of the last token call.</summary>
     public IReadOnlyDictionary<string, string>? LastTokenForm { get; private set; }
 
+    /// <summary>The headers of the last call to <c>/oauth/token</c>, to check what <c>token_headers</c> added.</summary>
+    public IReadOnlyDictionary<string, string>? LastTokenHeaders { get; private set; }
+
     /// <summary>Every code, access token and refresh token this fake issued: none may appear in a log.</summary>
     public IReadOnlyCollection<string> IssuedSecrets => _issued;
 
@@ -134,6 +137,7 @@ public sealed partial class FakeProvider
 
         var form = (await request.ReadFormAsync()).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());
         LastTokenForm = form;
+        LastTokenHeaders = request.Headers.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         if (!ClientAuthenticated(request, form))
         {
             return Error("invalid_client", "client authentication failed", 401);

@@ -1,14 +1,17 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Latchkey.TestKit;
 
 /// <summary>
 /// A third-party provider of our own, served over HTTP on loopback: a verification endpoint that accepts exactly
 /// one API key and one username/password, plus the OAuth endpoints (see the partial files). Counters let tests
-/// assert how often Latchkey called it.
+/// assert how often Latchkey called it. The same endpoints are also served over HTTPS (<see cref="TlsBaseUrl"/>)
+/// with a self-signed server certificate made at start, and that listener demands a TLS client certificate.
 /// </summary>
 public sealed partial class FakeProvider : IAsyncDisposable
 {
@@ -18,6 +21,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
 
     private readonly WebApplication _app;
     private int _verificationCalls;
+    private X509Certificate2? _serverCertificate;
 
     private FakeProvider(WebApplication app)
     {
@@ -25,6 +29,12 @@ public sealed partial class FakeProvider : IAsyncDisposable
     }
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The HTTPS listener (client certificate required), e.g. <c>https://127.0.0.1:5001</c>.</summary>
+    public string TlsBaseUrl { get; private set; } = "";
+
+    /// <summary>The HTTPS listener's self-signed certificate, for a client to trust it.</summary>
+    public string ServerCertificatePem { get; private set; } = "";
 
     public int VerificationCalls => _verificationCalls;
 
@@ -34,10 +44,21 @@ public sealed partial class FakeProvider : IAsyncDisposable
     public static async Task<FakeProvider> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var serverCertificate = FakeTls.ServerCertificate();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = serverCertificate;
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                // Test clients bring self-signed certificates; the mTLS token endpoint checks which one it got.
+                https.AllowAnyClientCertificate();
+            }));
+        });
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var fake = new FakeProvider(app);
+        var fake = new FakeProvider(app) { _serverCertificate = serverCertificate };
         fake.MapVerification(app);
         fake.MapOAuth2(app);
         fake.MapOAuth1(app);
@@ -47,8 +68,13 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapGitHubApp(app);
         fake.MapMcp(app);
         fake.MapControl(app);
+        fake.MapClientCertificateToken(app);
+        fake.MapClientAssertionToken(app);
         await app.StartAsync();
-        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        fake.BaseUrl = addresses.First(address => address.StartsWith("http:", StringComparison.Ordinal));
+        fake.TlsBaseUrl = addresses.First(address => address.StartsWith("https:", StringComparison.Ordinal));
+        fake.ServerCertificatePem = serverCertificate.ExportCertificatePem();
         return fake;
     }
 
@@ -64,6 +90,8 @@ public sealed partial class FakeProvider : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _appKey.Dispose();
+        _serverCertificate?.Dispose();
+        _assertionKey.Dispose();
     }
 
     private void MapVerification(WebApplication app)

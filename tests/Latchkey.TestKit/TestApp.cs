@@ -67,7 +67,9 @@ public sealed class TestApp : IAsyncDisposable
         fake ??= await FakeProvider.StartAsync();
         dataDirectory ??= Directory.CreateTempSubdirectory("latchkey-test-").FullName;
         var providersFile = Path.Combine(dataDirectory, "providers.yaml");
-        await File.WriteAllTextAsync(providersFile, FakeCatalog.Yaml(fake.BaseUrl));
+        await File.WriteAllTextAsync(providersFile, FakeCatalog.Yaml(fake.BaseUrl, fake.TlsBaseUrl));
+        var trustedCertificates = Path.Combine(dataDirectory, "fake-tls.pem");
+        await File.WriteAllTextAsync(trustedCertificates, fake.ServerCertificatePem);
 
         var secretKey = settings?.GetValueOrDefault("LATCHKEY_SECRET_KEY_DEV") ?? KeyFormats.NewSecretKey();
         var prodSecretKey = settings?.GetValueOrDefault("LATCHKEY_SECRET_KEY_PROD") ?? KeyFormats.NewSecretKey();
@@ -79,6 +81,8 @@ public sealed class TestApp : IAsyncDisposable
             ["LATCHKEY_SECRET_KEY_PROD"] = prodSecretKey,
             ["LATCHKEY_OUTBOUND_ALLOW"] = "127.0.0.1/32",
             ["LATCHKEY_PROVIDERS_FILE"] = providersFile,
+            // The fake's HTTPS listener has a certificate made at its start: trusted here, and only here.
+            ["LATCHKEY_OUTBOUND_TRUSTED_CERTIFICATES"] = trustedCertificates,
         };
         if (settings?.ContainsKey(TestDatabases.DatabaseUrlSetting) != true && await TestDatabases.ForAsync(dataDirectory) is { } database)
         {

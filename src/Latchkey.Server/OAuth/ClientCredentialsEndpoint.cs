@@ -11,9 +11,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.OAuth;
 
-/// <summary><c>POST /oauth2/auth/:key</c>: the end user's client id and secret are exchanged for a token at once (spec §4.4).</summary>
+/// <summary>
+/// <c>POST /oauth2/auth/:key</c>: the end user's client is exchanged for a token at once (spec §4.4) — its id with a
+/// secret, a private key (<c>private_key_jwt</c>) and/or a TLS client certificate with its key (mutual TLS).
+/// </summary>
 public static class ClientCredentialsEndpoint
 {
+    // A PEM certificate chain or RSA-4096 key is a few kilobytes; this leaves room without inviting megabytes.
+    private const int MaxPemLength = 16 * 1024;
+
     public static async Task<Results<Ok<JsonObject>, ApiError>> ConnectAsync(
         string providerConfigKey, Caller caller, HttpRequest request, EntryRequest entry, ClientCredentialsGrant grant, ConnectionWriter writer,
         AuthLogWriter authLog, TimeProvider clock, CancellationToken cancellationToken)
@@ -28,6 +34,8 @@ public static class ClientCredentialsEndpoint
         var root = JsonObjectReader.Root(body.Value, validator, ["client_id", "client_secret", "client_certificate", "client_private_key"]);
         var clientId = root?.Text("client_id", StringRule.Bounded(0, 1024));
         var clientSecret = root?.Text("client_secret", StringRule.Bounded(0, 4096));
+        var certificate = root?.Text("client_certificate", StringRule.Bounded(0, MaxPemLength));
+        var privateKey = root?.Text("client_private_key", StringRule.Bounded(0, MaxPemLength));
         if (validator.HasErrors)
         {
             return validator.ToError(ErrorCodes.InvalidBody);
@@ -38,9 +46,9 @@ public static class ClientCredentialsEndpoint
             return ApiError.BadRequest(ErrorCodes.MissingClientId, "client_id is required.");
         }
 
-        if (string.IsNullOrEmpty(clientSecret))
+        if (string.IsNullOrEmpty(clientSecret) && string.IsNullOrEmpty(privateKey))
         {
-            return ApiError.BadRequest(ErrorCodes.MissingClientSecret, "client_secret is required (private-key JWT client authentication is not supported yet).");
+            return ApiError.BadRequest(ErrorCodes.MissingClientSecret, "client_secret is required, or client_private_key when the client authenticates with a key.");
         }
 
         var context = await entry.PrepareAsync(caller, providerConfigKey, request.Query, mode => mode == AuthModes.OAuth2ClientCredentials, cancellationToken);
@@ -50,12 +58,22 @@ public static class ClientCredentialsEndpoint
             return context.Error.Code == ErrorCodes.UnknownProviderConfig ? ApiError.BadRequest(ErrorCodes.UnknownProviderConfig, context.Error.Message) : context.Error;
         }
 
+        var client = new TokenClient(clientId, clientSecret ?? "")
+        {
+            Certificate = string.IsNullOrEmpty(certificate) ? null : certificate,
+            PrivateKey = string.IsNullOrEmpty(privateKey) ? null : privateKey,
+        };
+        if (ClientProblem(context.Value.Provider, client) is { } problem)
+        {
+            return problem;
+        }
+
         var session = caller.Session;
         var extra = session?.DefaultsFor(providerConfigKey)?["authorization_params"] is JsonObject fromSession
             ? fromSession.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? "", StringComparer.Ordinal)
             : new Dictionary<string, string>();
         var startedAt = clock.GetUtcNow();
-        var token = await grant.RequestAsync(context.Value.Provider, clientId, clientSecret, context.Value.Integration.ScopeList,
+        var token = await grant.RequestAsync(context.Value.Provider, client, context.Value.Integration.ScopeList,
             context.Value.ConnectionConfig, extra, cancellationToken);
         authLog.Record(new AuthLogEntry(caller.EnvironmentId, "client_credentials", providerConfigKey, context.Value.ConnectionId, !token.Failed,
             token.Error?.Code, token.Error?.Message, [new("token endpoint", clock.GetUtcNow(), token.Failed ? "refused" : "token issued")],
@@ -70,5 +88,37 @@ public static class ClientCredentialsEndpoint
         await writer.SaveAsync(new NewConnection(caller.EnvironmentId, integration.Id, integration.UniqueKey, integration.Provider, context.Value.ConnectionId,
             token.Value.Credentials, token.Value.ExpiresAt, context.Value.ConnectionConfig, tags, endUser, organization, session?.Terms.WebhookUrlOverride), cancellationToken);
         return TypedResults.Ok(new JsonObject { ["providerConfigKey"] = providerConfigKey, ["connectionId"] = context.Value.ConnectionId });
+    }
+
+    /// <summary>What the provider needs of the client that the body did not give, or gave unreadable. Never echoes a key.</summary>
+    private static ApiError? ClientProblem(Provider provider, TokenClient client)
+    {
+        var name = provider.DisplayName;
+        if (provider.Definition.GetFlag("require_client_certificate") && client.Certificate is null)
+        {
+            return ApiError.InvalidBody($"{name} requires a client certificate: send client_certificate and client_private_key as PEM.", "client_certificate");
+        }
+
+        if (client.Certificate is not null && client.PrivateKey is null)
+        {
+            return ApiError.InvalidBody("client_private_key (PEM) is required with client_certificate.", "client_private_key");
+        }
+
+        if (client.Certificate is not null && !ClientCertificate.IsUsable(client.Certificate, client.PrivateKey!))
+        {
+            return ApiError.InvalidBody("client_certificate and client_private_key must be a PEM certificate and its matching, unencrypted PEM private key.", "client_certificate");
+        }
+
+        if (ClientAssertion.IsUsedBy(provider))
+        {
+            return client.PrivateKey is null
+                ? ApiError.InvalidBody($"{name} authenticates clients with a signed JWT: send client_private_key (an RSA private JWK or PEM).", "client_private_key")
+                : ClientAssertion.CanSignWith(client.PrivateKey) ? null
+                : ApiError.InvalidBody("client_private_key must be an RSA private key, as a JWK or unencrypted PEM.", "client_private_key");
+        }
+
+        return client.Secret.Length == 0 && client.Certificate is null
+            ? ApiError.BadRequest(ErrorCodes.MissingClientSecret, $"client_secret is required: {name} does not authenticate clients with a key.")
+            : null;
     }
 }

@@ -89,7 +89,7 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
             parameters["code_verifier"] = verifier;
         }
 
-        var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, clientId, clientSecret, cancellationToken);
+        var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, new TokenClient(clientId, clientSecret), flow.ConnectionConfig, cancellationToken);
         if (!answer.Succeeded)
         {
             return ApiError.BadRequest(ErrorCodes.UnknownErr, $"{provider.DisplayName} refused the authorization code: {answer.Describe()}.");

@@ -13,33 +13,32 @@ public static class OutboundFeature
             .Configure<IConfiguration>((options, configuration) =>
             {
                 options.Allow = configuration["LATCHKEY_OUTBOUND_ALLOW"];
+                options.TrustedCertificatesFile = configuration["LATCHKEY_OUTBOUND_TRUSTED_CERTIFICATES"];
                 if (int.TryParse(configuration["LATCHKEY_OUTBOUND_TIMEOUT_SECONDS"], out var seconds))
                 {
                     options.TimeoutSeconds = seconds;
                 }
             })
             .Validate(options => options.TimeoutSeconds is > 0 and <= 300, "LATCHKEY_OUTBOUND_TIMEOUT_SECONDS must be between 1 and 300.")
+            .Validate(options => OutboundTrust.Problem(options.TrustedCertificatesFile) is null,
+                "LATCHKEY_OUTBOUND_TRUSTED_CERTIFICATES must name a readable file of PEM certificates.")
             .ValidateOnStart();
         builder.Services.AddSingleton(services => new AddressPolicy(services.GetRequiredService<IOptions<OutboundOptions>>().Value.Allow));
+        builder.Services.AddSingleton(services => new OutboundTrust(services.GetRequiredService<IOptions<OutboundOptions>>().Value.TrustedCertificatesFile));
         builder.Services.AddSingleton<GuardedConnector>();
+        builder.Services.AddSingleton<ClientCertificateClients>();
 
         // No retry handler on purpose: token requests must never be repeated blindly (a lost answer plus a retry
         // can burn a rotated refresh token); callers that may retry say so themselves.
         builder.Services.AddHttpClient(ClientName, (services, client) =>
             {
                 client.Timeout = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<OutboundOptions>>().Value.TimeoutSeconds);
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("Latchkey/1.0");
+                Describe(client);
             })
-            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
-            {
-                ConnectCallback = services.GetRequiredService<GuardedConnector>().ConnectAsync,
-                AllowAutoRedirect = true,
-                MaxAutomaticRedirections = 5,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                UseCookies = false,
-                // A proxy would receive the connection instead of the checked address; the guard must see the real peer.
-                UseProxy = false,
-            });
+            .ConfigurePrimaryHttpMessageHandler(services =>
+                OutboundHandler.Create(services.GetRequiredService<GuardedConnector>(), services.GetRequiredService<OutboundTrust>()));
         return builder;
     }
+
+    internal static void Describe(HttpClient client) => client.DefaultRequestHeaders.UserAgent.ParseAdd("Latchkey/1.0");
 }

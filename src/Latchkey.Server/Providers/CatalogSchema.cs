@@ -20,6 +20,7 @@ public static partial class CatalogSchema
         "alternate_access_token_response_path", "token_response_metadata", "refresh_token_response_metadata", "redirect_uri_metadata",
         "request_url", "request_params", "request_http_method", "token_http_method", "signature_method",
         "proxy", "connection_config", "credentials", "integration_config", "post_connection", "token_response", "token_headers", "token_request_method", "refresh_url", "signature", "token",
+        "require_client_certificate",
         // MCP servers (McpServers.cs): mcp_server_url is Latchkey's key for an MCP_OAUTH2 server's URL (a template; the
         // generic mode takes it from the connection setting of the same name).
         "mcp_server_url", "registration_url", "client_registration", "registration_params",
@@ -40,7 +41,6 @@ public static partial class CatalogSchema
         ["connection_configuration"] = "filled by post-connection scripts",
         ["decode_url"] = "provider-specific flag of the reference server",
         ["token_url_skip_encode"] = "the token URL is sent as rendered",
-        ["require_client_certificate"] = "client certificates are not collected yet",
         ["assertion_option"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
         ["refresh_token_params"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",
         ["refresh_token_headers"] = "this TWO_STEP variant (assertions, extra steps) is not supported yet",

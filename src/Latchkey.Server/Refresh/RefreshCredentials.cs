@@ -69,8 +69,7 @@ public sealed class RefreshCredentials(
 
         if (credentials.GetString("type") == AuthModes.OAuth2ClientCredentials)
         {
-            var granted = await clientCredentials.RequestAsync(provider, credentials.GetString("client_id") ?? "", credentials.GetString("client_secret") ?? "",
-                integration.ScopeList, config, new Dictionary<string, string>(), cancellationToken);
+            var granted = await clientCredentials.RequestAsync(provider, TokenClient.Of(credentials), integration.ScopeList, config, new Dictionary<string, string>(), cancellationToken);
             return granted.Failed ? granted.Error : (granted.Value.Credentials, granted.Value.ExpiresAt, null);
         }
 
@@ -113,7 +112,7 @@ public sealed class RefreshCredentials(
                 ? (mcpClient.ClientId!, mcpClients.OpenSecret(mcpClient) ?? "")
                 : (integration.ClientId ?? "", integrations.OpenSecrets(integration).ClientSecret ?? "");
 
-        var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, clientId, clientSecret, cancellationToken);
+        var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, new TokenClient(clientId, clientSecret), config, cancellationToken);
         var parsed = answer.Succeeded ? TokenResponse.OAuth2(provider, answer.Body!, clock.GetUtcNow(), previousRefreshToken) : null;
         if (parsed is not { } refreshed)
         {

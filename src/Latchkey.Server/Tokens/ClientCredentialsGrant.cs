@@ -8,14 +8,13 @@ namespace Latchkey.Server.Tokens;
 public sealed class ClientCredentialsGrant(TokenEndpoint tokens, TimeProvider clock)
 {
     /// <param name="provider">The OAUTH2_CC provider.</param>
-    /// <param name="clientId">The end user's client id.</param>
-    /// <param name="clientSecret">The end user's client secret.</param>
+    /// <param name="client">The end user's client: id, and secret, private key or certificate.</param>
     /// <param name="scopes">The integration's scopes.</param>
     /// <param name="config">Connection config, for templated token URLs and params.</param>
     /// <param name="extraParams">The session's authorization params, appended last.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<Outcome<(JsonObject Credentials, DateTimeOffset ExpiresAt)>> RequestAsync(
-        Provider provider, string clientId, string clientSecret, IReadOnlyList<string> scopes, JsonObject config,
+        Provider provider, TokenClient client, IReadOnlyList<string> scopes, JsonObject config,
         IReadOnlyDictionary<string, string> extraParams, CancellationToken cancellationToken)
     {
         var values = TemplateValues.Of(config);
@@ -44,12 +43,12 @@ public sealed class ClientCredentialsGrant(TokenEndpoint tokens, TimeProvider cl
         if (provider.GetString("token_request_auth_method") == "custom")
         {
             // Providers that take the client as a username/password pair (spec §5.5.3).
-            parameters["username"] = clientId;
-            parameters["password"] = clientSecret;
+            parameters["username"] = client.Id;
+            parameters["password"] = client.Secret;
         }
 
-        var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, clientId, clientSecret, cancellationToken);
-        var parsed = answer.Succeeded ? TokenResponse.ClientCredentials(provider, answer.Body!, clock.GetUtcNow(), clientId, clientSecret) : null;
+        var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, client, config, cancellationToken);
+        var parsed = answer.Succeeded ? TokenResponse.ClientCredentials(provider, answer.Body!, clock.GetUtcNow(), client) : null;
         return parsed is { } ok
             ? ok
             : ApiError.BadRequest(ErrorCodes.ClientCredentialsFetchError, $"{provider.DisplayName} did not issue a token for these client credentials: {answer.Describe()}.");

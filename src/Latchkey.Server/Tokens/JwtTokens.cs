@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Providers;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.Tokens;
 
@@ -42,11 +41,11 @@ public sealed class JwtTokens(TimeProvider clock)
 
         claims["iat"] ??= now.ToUnixTimeSeconds();
         claims["exp"] ??= expiresAt.ToUnixTimeSeconds();
-        var signingInput = $"{Encode(header.ToJsonString())}.{Encode(claims.ToJsonString())}";
-        byte[] signature;
+        string token;
         try
         {
-            signature = SignWith(protocol, (provider.Definition["signature"] as JsonObject)?.GetString("hmac_secret_encoding"), key, Encoding.ASCII.GetBytes(signingInput));
+            var hmacEncoding = (provider.Definition["signature"] as JsonObject)?.GetString("hmac_secret_encoding");
+            token = Jws.Sign(header, claims, input => SignWith(protocol, hmacEncoding, key, input));
         }
         catch (Exception exception) when (exception is ArgumentException or CryptographicException or FormatException)
         {
@@ -56,7 +55,7 @@ public sealed class JwtTokens(TimeProvider clock)
 
         var credentials = entered.DeepClone().AsObject();
         credentials["type"] = AuthModes.Jwt;
-        credentials["token"] = $"{signingInput}.{WebEncoders.Base64UrlEncode(signature)}";
+        credentials["token"] = token;
         credentials["expires_at"] = Timestamps.Format(expiresAt);
         return (credentials, expiresAt);
     }
@@ -68,9 +67,7 @@ public sealed class JwtTokens(TimeProvider clock)
     public static string SignRs256(JsonObject claims, string privateKeyPem)
     {
         var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT" };
-        var signingInput = $"{Encode(header.ToJsonString())}.{Encode(claims.ToJsonString())}";
-        var signature = SignWith("RSA", null, privateKeyPem, Encoding.ASCII.GetBytes(signingInput));
-        return $"{signingInput}.{WebEncoders.Base64UrlEncode(signature)}";
+        return Jws.Sign(header, claims, input => SignWith("RSA", null, privateKeyPem, input));
     }
 
     private static byte[] SignWith(string protocol, string? secretEncoding, string key, byte[] input)
@@ -119,8 +116,6 @@ public sealed class JwtTokens(TimeProvider clock)
 
         return result;
     }
-
-    private static string Encode(string json) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(json));
 
     private static ApiError Refused(Provider provider, string why) =>
         ApiError.BadRequest(ErrorCodes.ConnectionTestFailed, $"A token for {provider.DisplayName} could not be signed: {why}.");

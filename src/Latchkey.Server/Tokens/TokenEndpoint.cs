@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,19 +20,63 @@ public sealed record TokenAnswer(JsonObject? Body, int Status, string? Error, st
 }
 
 /// <summary>
-/// Sends one request to a provider's token endpoint, with the client authentication and body format its catalog
-/// entry asks for (spec §5.5). It is never retried: a refresh-token POST whose answer was lost may already have
-/// rotated the refresh token, and sending the old one again would burn the grant.
+/// Sends one request to a provider's token endpoint, with the client authentication, headers and body format its
+/// catalog entry asks for (spec §5.5), over mutual TLS when the client has a certificate. It is never retried: a
+/// refresh-token POST whose answer was lost may already have rotated the refresh token, and sending the old one again
+/// would burn the grant.
 /// </summary>
-public sealed class TokenEndpoint(IHttpClientFactory httpClients, ILogger<TokenEndpoint> logger)
+public sealed class TokenEndpoint(IHttpClientFactory httpClients, ClientCertificateClients certificateClients, TimeProvider clock, ILogger<TokenEndpoint> logger)
 {
+    /// <param name="provider">The catalog entry.</param>
+    /// <param name="tokenUrl">The rendered token (or refresh) URL.</param>
+    /// <param name="parameters">The grant's parameters; client authentication is added here.</param>
+    /// <param name="client">Who authenticates.</param>
+    /// <param name="connectionConfig">For <c>token_headers</c> templates.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<TokenAnswer> RequestAsync(
-        Provider provider, Uri tokenUrl, IReadOnlyDictionary<string, string> parameters, string clientId, string clientSecret, CancellationToken cancellationToken)
+        Provider provider, Uri tokenUrl, IReadOnlyDictionary<string, string> parameters, TokenClient client, JsonObject connectionConfig, CancellationToken cancellationToken)
     {
-        using var request = Build(provider, tokenUrl, parameters, clientId, clientSecret);
+        var now = clock.GetUtcNow();
+        var headers = TokenHeaders.Render(provider, client.AddTo(TemplateValues.Of(connectionConfig)), now);
+        if (headers is null)
+        {
+            return Unsent("missing_token_header_values", "the provider's token_headers need connection settings that were not given");
+        }
+
+        HttpRequestMessage request;
         try
         {
-            using var response = await httpClients.CreateClient(OutboundFeature.ClientName).SendAsync(request, cancellationToken);
+            request = Build(provider, tokenUrl, parameters, client, now);
+        }
+        catch (CryptographicException)
+        {
+            return Unsent("invalid_client_private_key", "the client's private key could not sign the client assertion");
+        }
+
+        using (request)
+        {
+            TokenHeaders.Apply(request, headers);
+            if (client.Certificate is null)
+            {
+                return await SendAsync(provider, httpClients.CreateClient(OutboundFeature.ClientName), request, cancellationToken);
+            }
+
+            using var certificate = ClientCertificate.Load(client.Certificate, client.PrivateKey ?? "");
+            if (certificate is null)
+            {
+                return Unsent("invalid_client_certificate", "the client certificate and private key are not a readable PEM pair");
+            }
+
+            using var http = certificateClients.Create(certificate);
+            return await SendAsync(provider, http, request, cancellationToken);
+        }
+    }
+
+    private async Task<TokenAnswer> SendAsync(Provider provider, HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             var body = Parse(text, response.Content.Headers.ContentType?.MediaType);
             var status = (int)response.StatusCode;
@@ -52,30 +97,41 @@ public sealed class TokenEndpoint(IHttpClientFactory httpClients, ILogger<TokenE
         }
     }
 
-    private static HttpRequestMessage Build(Provider provider, Uri tokenUrl, IReadOnlyDictionary<string, string> parameters, string clientId, string clientSecret)
+    private static TokenAnswer Unsent(string error, string description) => new(null, 0, error, description);
+
+    private static HttpRequestMessage Build(Provider provider, Uri tokenUrl, IReadOnlyDictionary<string, string> parameters, TokenClient client, DateTimeOffset now)
     {
         var body = new Dictionary<string, string>(parameters, StringComparer.Ordinal);
         var request = new HttpRequestMessage(HttpMethod.Post, tokenUrl);
         request.Headers.Accept.ParseAdd(ProviderQuirks.TokenAccept);
 
-        // RFC 6749 §2.3.1: HTTP Basic with form-encoded id and secret; the catalog's `authorization_method: header`.
-        if (provider.GetString("authorization_method") == "header")
+        if (ClientAssertion.IsUsedBy(provider))
         {
-            var pair = $"{FormEncoding.Encode(clientId)}:{FormEncoding.Encode(clientSecret)}";
+            // RFC 7523 §2.2: the signed assertion replaces the secret; the id is still sent (spec §5.5.3).
+            body.TryAdd("client_id", client.Id);
+            body["client_assertion_type"] = ClientAssertion.AssertionType;
+            body["client_assertion"] = ClientAssertion.Create(client.Id, tokenUrl, client.PrivateKey ?? "", now);
+        }
+        else if (provider.GetString("authorization_method") == "header")
+        {
+            // RFC 6749 §2.3.1: HTTP Basic with form-encoded id and secret; the catalog's `authorization_method: header`.
+            var pair = $"{FormEncoding.Encode(client.Id)}:{FormEncoding.Encode(client.Secret)}";
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
         else
         {
-            body.TryAdd("client_id", clientId);
-            if (clientSecret.Length > 0)
+            body.TryAdd("client_id", client.Id);
+            // A public client (RFC 6749 §2.1, PKCE) or one that authenticates with its certificate alone (RFC 8705 §2)
+            // has no secret to send.
+            if (client.Secret.Length > 0)
             {
-                body.TryAdd("client_secret", clientSecret); // a public client (RFC 6749 §2.1, PKCE) has none to send
+                body.TryAdd("client_secret", client.Secret);
             }
 
             if (provider.GetString("token_request_auth_method") == "basic")
             {
                 // Providers that insist on Basic (raw id:secret) while also tolerating the body copy (spec §5.5.1).
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{clientSecret}")));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{client.Id}:{client.Secret}")));
             }
         }
 

@@ -62,7 +62,7 @@ public static class TokenResponse
     }
 
     /// <summary>OAUTH2_CC credentials; the token may be at <c>access_token</c>, <c>data.token</c> or <c>jwt</c>.</summary>
-    public static (JsonObject Credentials, DateTimeOffset ExpiresAt)? ClientCredentials(Provider provider, JsonObject body, DateTimeOffset now, string clientId, string clientSecret)
+    public static (JsonObject Credentials, DateTimeOffset ExpiresAt)? ClientCredentials(Provider provider, JsonObject body, DateTimeOffset now, TokenClient client)
     {
         var token = body.GetString("access_token") ?? (body.AtPath("data.token") as JsonValue)?.ToString() ?? body.GetString("jwt");
         if (string.IsNullOrEmpty(token))
@@ -77,10 +77,9 @@ public static class TokenResponse
             ["type"] = AuthModes.OAuth2ClientCredentials,
             ["token"] = token,
             ["expires_at"] = Timestamps.Format(expiresAt),
-            ["client_id"] = clientId,
-            ["client_secret"] = clientSecret,
-            ["raw"] = body.DeepClone(),
         };
+        client.WriteTo(credentials);
+        credentials["raw"] = body.DeepClone();
         return (credentials, expiresAt);
     }
 

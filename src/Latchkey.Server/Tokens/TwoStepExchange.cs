@@ -61,8 +61,8 @@ public sealed class TwoStepExchange(IHttpClientFactory httpClients, TimeProvider
     {
         var url = ProviderUrls.Render(provider.TokenUrlFor(AuthModes.TwoStep) ?? "", values, now: now);
         var parameters = provider.TokenParams.ToDictionary(pair => pair.Key, pair => Template.Render(pair.Value, values, now: now), StringComparer.Ordinal);
-        var headers = provider.Definition.GetStringMap("token_headers").ToDictionary(pair => pair.Key, pair => Template.Render(pair.Value, values, now: now));
-        if (url is null || !parameters.Values.Concat(headers.Values).All(Template.IsComplete))
+        var headers = TokenHeaders.Render(provider, values, now);
+        if (url is null || headers is null || !parameters.Values.All(Template.IsComplete))
         {
             return null;
         }
@@ -78,13 +78,7 @@ public sealed class TwoStepExchange(IHttpClientFactory httpClients, TimeProvider
         }
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        foreach (var (name, value) in headers)
-        {
-            // Content headers describe the body; a request without one has nothing for them to describe.
-            var target = name.StartsWith("content-", StringComparison.OrdinalIgnoreCase) ? (HttpHeaders?)request.Content?.Headers : request.Headers;
-            target?.Remove(name);
-            target?.TryAddWithoutValidation(name, value);
-        }
+        TokenHeaders.Apply(request, headers);
 
         return request;
     }

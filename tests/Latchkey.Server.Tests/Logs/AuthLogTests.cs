@@ -98,6 +98,39 @@ public sealed class AuthLogTests
     }
 
     [Fact]
+    public async Task ClientKeysAndCertificates_NeverAppearInLogsOrTheDatabase()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-cc-mtls");
+        await app.CreateIntegrationAsync("fake-cc-private-key-jwt");
+        var (certificate, certificateKey) = app.Fake.GoodClientCertificate;
+        var token = await app.CreateSessionTokenAsync();
+        var mtls = await app.Http.PostAsJsonAsync($"/oauth2/auth/fake-cc-mtls?connect_session_token={token}",
+            new { client_id = FakeProvider.ClientId, client_certificate = certificate, client_private_key = certificateKey }, Server.Cancellation);
+        var signed = await app.Http.PostAsJsonAsync($"/oauth2/auth/fake-cc-private-key-jwt?connect_session_token={token}",
+            new { client_id = FakeProvider.ClientId, client_private_key = app.Fake.ClientAssertionJwk }, Server.Cancellation);
+        var assertion = app.Fake.LastTokenForm!["client_assertion"];
+        var refused = await app.Http.PostAsJsonAsync($"/oauth2/auth/fake-cc-private-key-jwt?connect_session_token={token}",
+            new { client_id = FakeProvider.ClientId, client_private_key = certificateKey }, Server.Cancellation);
+        foreach (var (integration, response) in new[] { ("fake-cc-mtls", mtls), ("fake-cc-private-key-jwt", signed) })
+        {
+            var connectionId = (await response.JsonAsync())["connectionId"]!.GetValue<string>();
+            await app.Http.EnsureSuccessAsync(await app.Backend.GetAsync($"/connections/{connectionId}?provider_config_key={integration}&force_refresh=true", Server.Cancellation));
+        }
+
+        var logs = await WaitForLogsAsync(app, "", 3);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines) + await refused.Content.ReadAsStringAsync(Server.Cancellation)
+            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+        var jwkPrivateExponent = JsonNode.Parse(app.Fake.ClientAssertionJwk)!["d"]!.GetValue<string>();
+        foreach (var secret in new[] { certificateKey.Split('\n')[1], certificate.Split('\n')[1], jwkPrivateExponent, assertion, app.Fake.CurrentAccessTokenOrNull! })
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Filters_SelectByOutcomeConnectionAndIntegration()
     {
         await using var app = await Server.StartAsync();

@@ -53,6 +53,10 @@ describe('buildFields', () => {
   it('OAUTH2_CC with certificates and private_key_jwt; TWO_STEP takes integration_config fields', () => {
     const cc = buildFields({ auth_mode: 'OAUTH2_CC', display_name: 'C', require_client_certificate: true, token_request_auth_method: 'private_key_jwt' }, integration, null);
     expect(cc.map((f) => [f.name, f.optional])).toEqual([['client_id', false], ['client_secret', true], ['client_certificate', false], ['client_private_key', false]]);
+    const signed = buildFields({ auth_mode: 'OAUTH2_CC', display_name: 'S', token_request_auth_method: 'private_key_jwt' }, integration, null);
+    expect(signed.map((f) => [f.name, f.optional, f.secret])).toEqual([['client_id', false, false], ['client_secret', true, true], ['client_private_key', false, true]]);
+    const plain = buildFields({ auth_mode: 'OAUTH2_CC', display_name: 'P' }, integration, null);
+    expect(plain.map((f) => f.name)).toEqual(['client_id', 'client_secret']);
     const two = buildFields({ auth_mode: 'TWO_STEP', display_name: 'T', credentials: { a: {} }, integration_config: { b: { optional: true } } }, { ...integration, preconfigured_credentials: ['a'] }, null);
     expect(two.map((f) => [f.name, f.optional])).toEqual([['b', false]]);
   });

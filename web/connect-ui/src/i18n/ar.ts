@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'سر العميل',
   'field.oauth_client_id_override': 'معرّف عميل OAuth',
   'field.oauth_client_secret_override': 'سر عميل OAuth',
+  'field.client_certificate': 'شهادة العميل (PEM)',
+  'field.client_private_key': 'المفتاح الخاص للعميل',
 } satisfies Messages;

@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Client-Geheimnis',
   'field.oauth_client_id_override': 'OAuth-Client-ID',
   'field.oauth_client_secret_override': 'OAuth-Client-Geheimnis',
+  'field.client_certificate': 'Client-Zertifikat (PEM)',
+  'field.client_private_key': 'Privater Client-Schlüssel',
 } satisfies Messages;

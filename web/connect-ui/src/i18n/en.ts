@@ -52,6 +52,8 @@ const en = {
   'field.client_secret': 'Client secret',
   'field.oauth_client_id_override': 'OAuth client ID',
   'field.oauth_client_secret_override': 'OAuth client secret',
+  'field.client_certificate': 'Client certificate (PEM)',
+  'field.client_private_key': 'Client private key',
 } as const;
 
 export type MessageKey = keyof typeof en;

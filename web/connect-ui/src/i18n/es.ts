@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Secreto de cliente',
   'field.oauth_client_id_override': 'ID de cliente OAuth',
   'field.oauth_client_secret_override': 'Secreto de cliente OAuth',
+  'field.client_certificate': 'Certificado de cliente (PEM)',
+  'field.client_private_key': 'Clave privada de cliente',
 } satisfies Messages;

@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Secret client',
   'field.oauth_client_id_override': 'ID client OAuth',
   'field.oauth_client_secret_override': 'Secret client OAuth',
+  'field.client_certificate': 'Certificat client (PEM)',
+  'field.client_private_key': 'Clé privée du client',
 } satisfies Messages;

@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'क्लाइंट सीक्रेट',
   'field.oauth_client_id_override': 'OAuth क्लाइंट ID',
   'field.oauth_client_secret_override': 'OAuth क्लाइंट सीक्रेट',
+  'field.client_certificate': 'क्लाइंट प्रमाणपत्र (PEM)',
+  'field.client_private_key': 'क्लाइंट निजी कुंजी',
 } satisfies Messages;

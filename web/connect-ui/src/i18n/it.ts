@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Segreto client',
   'field.oauth_client_id_override': 'ID client OAuth',
   'field.oauth_client_secret_override': 'Segreto client OAuth',
+  'field.client_certificate': 'Certificato client (PEM)',
+  'field.client_private_key': 'Chiave privata del client',
 } satisfies Messages;

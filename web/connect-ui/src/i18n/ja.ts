@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'クライアントシークレット',
   'field.oauth_client_id_override': 'OAuth クライアント ID',
   'field.oauth_client_secret_override': 'OAuth クライアントシークレット',
+  'field.client_certificate': 'クライアント証明書 (PEM)',
+  'field.client_private_key': 'クライアント秘密鍵',
 } satisfies Messages;

@@ -52,4 +52,6 @@ export default {
   'field.client_secret': '클라이언트 시크릿',
   'field.oauth_client_id_override': 'OAuth 클라이언트 ID',
   'field.oauth_client_secret_override': 'OAuth 클라이언트 시크릿',
+  'field.client_certificate': '클라이언트 인증서 (PEM)',
+  'field.client_private_key': '클라이언트 개인 키',
 } satisfies Messages;

@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Clientgeheim',
   'field.oauth_client_id_override': 'OAuth-client-ID',
   'field.oauth_client_secret_override': 'OAuth-clientgeheim',
+  'field.client_certificate': 'Clientcertificaat (PEM)',
+  'field.client_private_key': 'Persoonlijke sleutel van client',
 } satisfies Messages;

@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Sekret klienta',
   'field.oauth_client_id_override': 'Identyfikator klienta OAuth',
   'field.oauth_client_secret_override': 'Sekret klienta OAuth',
+  'field.client_certificate': 'Certyfikat klienta (PEM)',
+  'field.client_private_key': 'Klucz prywatny klienta',
 } satisfies Messages;

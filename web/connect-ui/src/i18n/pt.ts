@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Segredo do cliente',
   'field.oauth_client_id_override': 'ID do cliente OAuth',
   'field.oauth_client_secret_override': 'Segredo do cliente OAuth',
+  'field.client_certificate': 'Certificado do cliente (PEM)',
+  'field.client_private_key': 'Chave privada do cliente',
 } satisfies Messages;

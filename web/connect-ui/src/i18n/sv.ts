@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'Klienthemlighet',
   'field.oauth_client_id_override': 'OAuth-klient-ID',
   'field.oauth_client_secret_override': 'OAuth-klienthemlighet',
+  'field.client_certificate': 'Klientcertifikat (PEM)',
+  'field.client_private_key': 'Klientens privata nyckel',
 } satisfies Messages;

@@ -52,4 +52,6 @@ export default {
   'field.client_secret': 'İstemci gizli anahtarı',
   'field.oauth_client_id_override': 'OAuth istemci kimliği',
   'field.oauth_client_secret_override': 'OAuth istemci gizli anahtarı',
+  'field.client_certificate': 'İstemci sertifikası (PEM)',
+  'field.client_private_key': 'İstemci özel anahtarı',
 } satisfies Messages;

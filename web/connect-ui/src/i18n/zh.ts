@@ -52,4 +52,6 @@ export default {
   'field.client_secret': '客户端密钥',
   'field.oauth_client_id_override': 'OAuth 客户端 ID',
   'field.oauth_client_secret_override': 'OAuth 客户端密钥',
+  'field.client_certificate': '客户端证书 (PEM)',
+  'field.client_private_key': '客户端私钥',
 } satisfies Messages;

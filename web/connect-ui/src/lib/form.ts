@@ -50,11 +50,13 @@ export function buildFields(provider: Provider, integration: Integration, sessio
   const credentials = new Map<string, Field>();
 
   const base = [...(baseFields[provider.auth_mode] ?? [])];
+  const signsAssertions = provider.auth_mode === 'OAUTH2_CC' && provider.token_request_auth_method === 'private_key_jwt';
   if (provider.auth_mode === 'OAUTH2_CC' && provider.require_client_certificate) base.push('client_certificate', 'client_private_key');
+  // A private_key_jwt client signs with its key instead of sending a secret, so the form must ask for the key even
+  // without a certificate (spec §3.7 lists it only with require_client_certificate; without it the form cannot succeed).
+  else if (signsAssertions) base.push('client_private_key');
   for (const name of base) credentials.set(name, field('credentials', name));
-  if (provider.auth_mode === 'OAUTH2_CC' && provider.token_request_auth_method === 'private_key_jwt') {
-    credentials.get('client_secret')!.optional = true;
-  }
+  if (signsAssertions) credentials.get('client_secret')!.optional = true;
 
   for (const [name, schema] of Object.entries(provider.credentials ?? {})) {
     if (schema.automated || preconfigured.has(name)) continue;
