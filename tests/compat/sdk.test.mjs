@@ -53,6 +53,15 @@ before(async () => {
     credentials: { type: 'APP', app_id: gitHubApp.appId, app_link: gitHubApp.appLink, private_key: gitHubApp.privateKey },
   });
   assert.equal(app.status, 200, JSON.stringify(app.body));
+  const appWithUser = await server.api('POST', '/integrations', {
+    provider: 'fake-github-app-oauth',
+    unique_key: 'sdk-github-app-oauth',
+    credentials: {
+      type: 'CUSTOM', client_id: OAUTH_APP.client_id, client_secret: OAUTH_APP.client_secret,
+      app_id: gitHubApp.appId, app_link: gitHubApp.oauthAppLink, private_key: gitHubApp.privateKey,
+    },
+  });
+  assert.equal(appWithUser.status, 200, JSON.stringify(appWithUser.body));
   await fake.control({ gitHubAppCallbackUrl: `${server.url}/oauth/callback` });
   const shell = (script) => `<!doctype html><html><body><button id="go">Go</button><script src="${script}"></script></body></html>`;
   // Calls auth() from the page's own load script: no user activation, so a real popup blocker refuses the popup.
@@ -218,6 +227,19 @@ for (const sdk of sdks) {
       assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
       assert.notEqual(refreshed.body.credentials.access_token, read.body.credentials.access_token);
       assert.ok((await fake.issuedSecrets()).includes(refreshed.body.credentials.access_token));
+    });
+
+    test('auth() installs the fake GitHub App with user authorization (CUSTOM): both the installation token and the user token come back', async () => {
+      const result = await run(await server.createSession(), `(n) => n.auth('sdk-github-app-oauth')`);
+      assert.equal(result.ok?.providerConfigKey, 'sdk-github-app-oauth', JSON.stringify(result));
+      assert.equal(result.ok?.isPending, false, JSON.stringify(result));
+      const read = await server.api('GET', `/connections/${result.ok.connectionId}?provider_config_key=sdk-github-app-oauth`);
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      const { credentials } = read.body;
+      assert.deepEqual([credentials.type, credentials.app?.type, credentials.user?.type], ['CUSTOM', 'APP', 'OAUTH2']);
+      const issued = await fake.issuedSecrets();
+      assert.ok(issued.includes(credentials.app.access_token), 'the installation token is one the fake GitHub issued');
+      assert.ok(issued.includes(credentials.user.access_token), 'the user token is one the fake GitHub issued');
     });
 
     test('auth() for MCP servers (named by the catalog, or by the connection) resolves with OAUTH2 credentials', async () => {
