@@ -7,7 +7,8 @@ namespace Latchkey.Server.Providers;
 /// <summary>
 /// Renders catalog templates (spec §5.13): <c>${path}</c> lookups, functions whose arguments are templates
 /// (<c>${base64(${username}:${password})}</c>), <c>${now…}</c>, <c>${random}</c> and the <c>left || right</c>
-/// fallback. A placeholder that cannot be resolved is left in place, so callers detect it with <see cref="IsComplete"/>.
+/// fallback. Besides the reference's functions, Latchkey has <c>${upper(x)}</c> and <c>${split(x, separator, index)}</c>
+/// (one part of a value such as Ghost's "id:secret" Admin API key; an index past the last part leaves the placeholder). A placeholder that cannot be resolved is left in place, so callers detect it with <see cref="IsComplete"/>.
 /// </summary>
 public static class Template
 {
@@ -95,8 +96,42 @@ public static class Template
 #pragma warning disable CA5350 // HMAC-SHA1 is what the providers using this function specify; it is not our choice
         ("hmacSha1Hex", 2) => Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(arguments[1]), Encoding.UTF8.GetBytes(arguments[0]))),
 #pragma warning restore CA5350
+        ("fingerprint", 1) => Fingerprint(arguments[0]),
+        ("upper", 1) => arguments[0].ToUpperInvariant(),
+        ("split", 3) => arguments[1].Length > 0 && int.TryParse(arguments[2], NumberStyles.None, CultureInfo.InvariantCulture, out var index) &&
+                        arguments[0].Split(arguments[1]) is var parts && index < parts.Length ? parts[index] : null,
         _ => null,
     };
+
+    /// <summary>
+    /// <c>SHA256:</c> + base64 of the SHA-256 of the public key's SubjectPublicKeyInfo DER (spec §5.13), from a PEM
+    /// private or public RSA or EC key — what Snowflake calls the key's fingerprint. Null when the PEM is no such key.
+    /// </summary>
+    private static string? Fingerprint(string pem)
+    {
+        byte[]? spki = null;
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            spki = rsa.ExportSubjectPublicKeyInfo();
+        }
+        catch (Exception exception) when (exception is ArgumentException or CryptographicException)
+        {
+            try
+            {
+                using var ec = ECDsa.Create();
+                ec.ImportFromPem(pem);
+                spki = ec.ExportSubjectPublicKeyInfo();
+            }
+            catch (Exception inner) when (inner is ArgumentException or CryptographicException)
+            {
+                // Not a key this function can read: the placeholder stays, and the caller reports the template unfilled.
+            }
+        }
+
+        return spki is null ? null : "SHA256:" + Convert.ToBase64String(SHA256.HashData(spki));
+    }
 
     private static int FindClosingBrace(string text, int from)
     {

@@ -64,4 +64,44 @@ public sealed class TemplateTests
         Assert.Equal("1777638600", Template.Render("${now:X}", Values, now: now));
         Assert.Equal("2026-05-02", Template.Render("${now+1:d:YYYY-MM-DD}", Values, now: now));
     }
+
+    [Theory]
+    [InlineData("${upper(${username})}.${upper(Mixed-Case_1)}", "ADA.MIXED-CASE_1")]
+    [InlineData("${split(${password},:,0)}|${split(${password},:,1)}", "p|w")]
+    [InlineData("${split(a||b||c,||,2)}", "c")]
+    [InlineData("${split(${password},:,2)}", "${split(${password},:,2)}")]
+    [InlineData("${split(${password},:,x)}", "${split(${password},:,x)}")]
+    public void Render_UpperAndSplit(string template, string expected)
+    {
+        Assert.Equal(expected, Template.Render(template, Values));
+    }
+
+    // A throwaway P-256 test key; the expected value was computed outside .NET:
+    // openssl pkey -in key.pem -pubout -outform DER | openssl dgst -sha256 -binary | base64
+    private const string EcTestKey = """
+        -----BEGIN PRIVATE KEY-----
+        MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgS2kgItI9ioN5EcPn
+        gWXVQHwMhEwrIjOTHKg4qAac0mihRANCAASj5Y73kNshfOMWyaLcLElPuQr/s1V4
+        vwpd6RlbIk/0LP2OnL7c4+U/OSAubfLMVRVHucmQkgyUGQNew9CsAZom
+        -----END PRIVATE KEY-----
+        """;
+
+    [Fact]
+    public void Fingerprint_IsTheSha256OfThePublicKeysSpki()
+    {
+        var values = new TemplateValues().Set("privateKey", EcTestKey);
+
+        Assert.Equal("SHA256:3BG0/FYS4UT/T80OEhMh3dXe/7U5X41ziFhRu794Hsg=", Template.Render("${fingerprint(${privateKey})}", values));
+        Assert.Equal("${fingerprint(not a key)}", Template.Render("${fingerprint(not a key)}", values));
+    }
+
+    [Fact]
+    public void Fingerprint_OfAnRsaKey_MatchesItsPublicKey()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var values = new TemplateValues().Set("privateKey", rsa.ExportPkcs8PrivateKeyPem());
+        var expected = "SHA256:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()));
+
+        Assert.Equal(expected, Template.Render("${fingerprint(${privateKey})}", values));
+    }
 }
