@@ -27,8 +27,16 @@ step "browser packages: build, unit tests"
 (cd web && npm run build --silent) || exit 1
 (cd web && npm test 2>&1) | tee "$logs/web.log" || status=1
 
-step ".NET tests"
-dotnet test --solution Latchkey.slnx --no-build 2>&1 | tee "$logs/dotnet.log" || status=1
+step ".NET tests (SQLite)"
+LATCHKEY_TEST_POSTGRES= dotnet test --solution Latchkey.slnx --no-build 2>&1 | tee "$logs/dotnet.log" || status=1
+
+# The same suites on PostgreSQL when a server is given (.ci/run starts one): each test server gets its own database.
+if [ -n "${LATCHKEY_TEST_POSTGRES:-}" ]; then
+  step ".NET tests (PostgreSQL)"
+  dotnet test --project tests/Latchkey.Server.Tests --no-build 2>&1 | tee "$logs/dotnet-postgres.log" || status=1
+else
+  step ".NET tests (PostgreSQL): skipped, set LATCHKEY_TEST_POSTGRES=postgres://user:pass@host/db to run them"
+fi
 
 step "Node + Chromium suites (official clients)"
 npm_install tests/compat || exit 1
@@ -39,8 +47,10 @@ for log in "$logs"/*.log; do sed -i 's/\x1b\[[0-9;]*m//g' "$log"; done
 passed=0
 failed=0
 add() { passed=$((passed + ${1:-0})); failed=$((failed + ${2:-0})); }
-add "$(grep -Eo 'succeeded: [0-9]+' "$logs/dotnet.log" | awk '{s+=$2} END {print s+0}')" \
-    "$(grep -Eo '^ +failed: [0-9]+' "$logs/dotnet.log" | awk '{s+=$2} END {print s+0}')"
+for log in "$logs"/dotnet*.log; do
+  add "$(grep -Eo 'succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')" \
+      "$(grep -Eo '^ +failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')"
+done
 add "$(grep -Eo 'Tests +[0-9]+ passed' "$logs/web.log" | awk '{s+=$2} END {print s+0}')" \
     "$(grep -Eo 'Tests +([0-9]+ failed)' "$logs/web.log" | awk '{s+=$2} END {print s+0}')"
 add "$(grep -Eo 'ℹ pass [0-9]+' "$logs/compat.log" | awk '{s+=$3} END {print s+0}')" \
