@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -7,7 +8,9 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Latchkey.Server.Connections;
 using Latchkey.Server.Vault;
+using Latchkey.Server.Storage;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 // Loopback load benchmark (bench/README.md): builds and starts the Release server on 127.0.0.1 with a fresh data
 // folder, seeds connections through the import API, then drives GET /health (the ceiling), GET /connections/:id and
@@ -16,6 +19,8 @@ using Microsoft.Data.Sqlite;
 // into the SQLite file in batches, sealed by the server's own codec with the server's key (the API imports ~250/s
 // on this 2-core machine, which would make 100,000 take minutes).
 // Usage: dotnet run -c Release --project bench/Latchkey.Load [-- --sizes 1000,100000 --duration 10 --threads 2 --connections 32]
+// --postgres URL runs the server on PostgreSQL instead of SQLite: a fresh database is created with the URL's role
+// (which must be allowed to create databases), seeded the same way, and dropped at the end.
 // --hold N keeps the seeded, warmed server up for N seconds before measuring, for a profiler (dotnet-trace).
 
 var settings = Settings.Parse(args);
@@ -32,6 +37,8 @@ var codec = new SecretCodec(new KeyRing([encryptionKey], "load benchmark"));
 var secretKey = "lk_sk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 var port = FreePort();
 var baseUrl = $"http://127.0.0.1:{port}";
+var postgres = settings.Postgres is null ? null : await LoadDatabase.CreateAsync(settings.Postgres);
+Console.WriteLine($"storage: {(postgres is null ? "SQLite in a fresh folder" : $"PostgreSQL, fresh database {postgres.Name}")}");
 
 var start = new ProcessStartInfo("dotnet", $"\"{dll}\"") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
 start.Environment["ASPNETCORE_URLS"] = baseUrl;
@@ -40,6 +47,10 @@ start.Environment["LATCHKEY_DATA_DIR"] = dataDirectory;
 start.Environment["LATCHKEY_SECRET_KEY_DEV"] = secretKey;
 start.Environment["LATCHKEY_ENCRYPTION_KEY"] = encryptionKey.ToBase64();
 start.Environment["Logging__LogLevel__Default"] = "Warning";
+if (postgres is not null)
+{
+    start.Environment["LATCHKEY_DATABASE_URL"] = postgres.ConnectionString;
+}
 using var server = Process.Start(start)!;
 server.OutputDataReceived += (_, _) => { };
 server.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[server] {e.Data}"); } };
@@ -77,8 +88,14 @@ try
         if (seeded < size)
         {
             watch.Restart();
-            SeedDirectly(Path.Combine(dataDirectory, "latchkey.db"), new ConnectionSecrets(codec), seeded, size);
-            Console.WriteLine($"\nseeded connections {seeded + 1}..{size} directly in SQLite in {watch.Elapsed.TotalSeconds:0.0} s");
+            using (DbConnection database = postgres is null
+                       ? new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "latchkey.db")};Default Timeout=30")
+                       : new NpgsqlConnection(postgres.ConnectionString))
+            {
+                SeedDirectly(database, new ConnectionSecrets(codec), seeded, size);
+            }
+
+            Console.WriteLine($"\nseeded connections {seeded + 1}..{size} directly in the database in {watch.Elapsed.TotalSeconds:0.0} s");
             seeded = size;
         }
 
@@ -147,6 +164,10 @@ finally
 {
     server.Kill(entireProcessTree: true);
     await server.WaitForExitAsync();
+    if (postgres is not null)
+    {
+        await postgres.DropAsync();
+    }
     try
     {
         Directory.Delete(dataDirectory, recursive: true);
@@ -205,9 +226,8 @@ async Task SeedAsync(HttpClient http, int from, int to)
 }
 
 // Same row shape as ConnectionWriter writes (credentials sealed with the row's uid as associated data).
-static void SeedDirectly(string databasePath, ConnectionSecrets secrets, int from, int to)
+static void SeedDirectly(DbConnection connection, ConnectionSecrets secrets, int from, int to)
 {
-    using var connection = new SqliteConnection($"Data Source={databasePath};Default Timeout=30");
     connection.Open();
     long environmentId, integrationId;
     using (var lookup = connection.CreateCommand())
@@ -228,11 +248,16 @@ static void SeedDirectly(string databasePath, ConnectionSecrets secrets, int fro
         insert.CommandText = """
             INSERT INTO connections (uid, environment_id, integration_id, connection_id, credentials_sealed, credentials_expires_at,
                 connection_config, tags, created_at, updated_at)
-            VALUES ($uid, $environment, $integration, $connectionId, $sealed, $expiresAt, '{}', $tags, $now, $now)
+            VALUES (@uid, @environment, @integration, @connectionId, @sealed, @expiresAt, '{}', @tags, @now, @now)
             """;
-        string[] names = ["$uid", "$environment", "$integration", "$connectionId", "$sealed", "$expiresAt", "$tags", "$now"];
-        var parameters = names.Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name }))
-            .ToArray();
+        string[] names = ["uid", "environment", "integration", "connectionId", "sealed", "expiresAt", "tags", "now"];
+        var parameters = names.Select(name =>
+        {
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = name;
+            insert.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
         for (var i = batchStart; i < batchStart + 10_000 && i <= to; i++)
         {
             var uid = Guid.NewGuid().ToString();
@@ -306,7 +331,7 @@ static void Run(string file, string arguments, string directory)
     }
 }
 
-internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Connections, int Hold)
+internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Connections, int Hold, string? Postgres)
 {
     public static Settings Parse(string[] args)
     {
@@ -316,7 +341,8 @@ internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Conn
             int.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture),
             int.Parse(Value("--threads") ?? "2", CultureInfo.InvariantCulture),
             int.Parse(Value("--connections") ?? "32", CultureInfo.InvariantCulture),
-            int.Parse(Value("--hold") ?? "0", CultureInfo.InvariantCulture));
+            int.Parse(Value("--hold") ?? "0", CultureInfo.InvariantCulture),
+            Value("--postgres"));
     }
 
     public static string FindRepositoryRoot()
@@ -426,4 +452,31 @@ internal static class MachineInfo
         File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] is var kb ? $"{long.Parse(kb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0:0}" : "?";
 
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+}
+
+/// <summary>A database of its own for one benchmark run on PostgreSQL, created from an admin URL and dropped after.</summary>
+internal sealed record LoadDatabase(string Admin, string Name, string ConnectionString)
+{
+    public static async Task<LoadDatabase> CreateAsync(string url)
+    {
+        var admin = PostgresConnectionString.From(url);
+        var name = $"latchkey_load_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new LoadDatabase(admin, name, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString());
+    }
+
+    public async Task DropAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(Admin);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
 }
