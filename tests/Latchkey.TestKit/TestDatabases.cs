@@ -58,7 +58,20 @@ public static class TestDatabases
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{NameOf(dataDirectory)}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                // An autovacuum worker on the new database: FORCE may not terminate it (it is no role of ours), but it
+                // soon ends on its own.
+                await Task.Delay(100);
+            }
+        }
     }
 
     // One database per data directory, so a test that restarts a server on the same directory finds its data again.
