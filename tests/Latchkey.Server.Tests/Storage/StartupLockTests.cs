@@ -34,6 +34,7 @@ public sealed class StartupLockTests
             Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts"));
             Assert.Equal(["dev", "prod"], await connection.QueryAsync<string>("SELECT name FROM environments ORDER BY name"));
             Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM dashboard_admins"));
+            Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM data_protection_keys"));
         }
         finally
         {
