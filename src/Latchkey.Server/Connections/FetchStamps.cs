@@ -75,7 +75,8 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
         }
     }
 
-    // One multi-row upsert per chunk (the same SQL on SQLite and PostgreSQL).
+    // One multi-row upsert per chunk (the same SQL on SQLite and PostgreSQL). A stamp only moves forward: another
+    // instance, or this one's later flush, may have written a newer fetch than the one this flush carries.
     private static string Upsert(KeyValuePair<long, long>[] stamps, out DynamicParameters parameters)
     {
         parameters = new DynamicParameters();
@@ -88,7 +89,7 @@ public sealed class FetchStamps(Database database, TimeProvider clock, ILogger<F
         }
 
         return $"INSERT INTO connection_fetches (connection_ref, fetched_at) VALUES {string.Join(", ", rows)} " +
-            "ON CONFLICT (connection_ref) DO UPDATE SET fetched_at = excluded.fetched_at";
+            "ON CONFLICT (connection_ref) DO UPDATE SET fetched_at = excluded.fetched_at WHERE excluded.fetched_at > connection_fetches.fetched_at";
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,3 +1,4 @@
+using Latchkey.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Environments;
@@ -5,10 +6,15 @@ namespace Latchkey.Server.Environments;
 /// <summary>
 /// First start creates one account with <c>dev</c> and <c>prod</c>. A generated dev key is printed once to the
 /// console (not through the logger: logs never carry secrets); keys given by environment variables are applied.
+/// A configured key that differs from the stored one is a rotation, not an error: the variable is documented to win at
+/// every start, and a differing secret key damages no stored data (it only changes which key authenticates). On
+/// PostgreSQL the log says so loudly, since an instance started with an older value would put the older key back.
+/// Runs under <see cref="StartupLock"/>, so instances starting together create the account once.
 /// </summary>
 public sealed class EnvironmentBootstrap(
     EnvironmentStore store,
     EnvironmentDirectory directory,
+    Database database,
     IOptions<EnvironmentsOptions> options,
     ILogger<EnvironmentBootstrap> logger) : IHostedService
 {
@@ -49,8 +55,17 @@ public sealed class EnvironmentBootstrap(
 
             await store.SetSecretKeyAsync(environment.Id, wanted, cancellationToken);
             directory.Forget(environment.Id);
-            logger.LogInformation("Secret key of environment {Environment} set from LATCHKEY_SECRET_KEY_{Upper}",
-                environment.Name, environment.Name.ToUpperInvariant());
+            if (database.Dialect == SqlDialect.Postgres)
+            {
+                logger.LogWarning(
+                    "Secret key of environment {Environment} replaced by LATCHKEY_SECRET_KEY_{Upper}; the key it replaced no longer authenticates. Give every instance the same value: one started with another would replace it again.",
+                    environment.Name, environment.Name.ToUpperInvariant());
+            }
+            else
+            {
+                logger.LogInformation("Secret key of environment {Environment} set from LATCHKEY_SECRET_KEY_{Upper}",
+                    environment.Name, environment.Name.ToUpperInvariant());
+            }
         }
     }
 

@@ -13,6 +13,8 @@ public static class StorageFeature
         builder.Services.AddSingleton<RowChanges>();
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<PreparedReads>();
+        // First of all hosted services: the start-up lock spans every start that follows, migrations included.
+        builder.Services.AddHostedService<StartupLock>();
         builder.Services.AddHostedService<SchemaMigrator>();
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         return builder;

@@ -67,7 +67,7 @@ public static class KeyCommands
         foreach (var column in SealedColumns.All)
         {
             var rows = await connection.QueryAsync<(long Id, long EnvironmentId, string Uid, string Sealed)>(new CommandDefinition(
-                $"SELECT id, {column.EnvironmentIdColumn}, uid, {column.Name} FROM {column.Table} WHERE {column.Name} IS NOT NULL AND {column.Name} <> ''",
+                $"SELECT id, {column.EnvironmentIdColumn ?? "CAST(0 AS BIGINT)"}, uid, {column.Name} FROM {column.Table} WHERE {column.Name} IS NOT NULL AND {column.Name} <> ''",
                 transaction: transaction, cancellationToken: cancellationToken));
             foreach (var row in rows.Where(r => !codec.IsSealedWithCurrentKey(r.Sealed)))
             {

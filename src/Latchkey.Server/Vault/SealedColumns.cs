@@ -8,8 +8,11 @@ public static class SealedColumns
 {
     /// <param name="Table">The table.</param>
     /// <param name="Name">The sealed column.</param>
-    /// <param name="EnvironmentIdColumn">The column that holds the environment id bound into the associated data.</param>
-    public sealed record Column(string Table, string Name, string EnvironmentIdColumn);
+    /// <param name="EnvironmentIdColumn">
+    /// The column that holds the environment id bound into the associated data; null for a table that belongs to no
+    /// environment, whose values bind 0.
+    /// </param>
+    public sealed record Column(string Table, string Name, string? EnvironmentIdColumn);
 
     public static readonly IReadOnlyList<Column> All =
     [
@@ -22,5 +25,6 @@ public static class SealedColumns
         new("connections", "credentials_sealed", "environment_id"),
         new("oauth_sessions", "secrets_sealed", "environment_id"),
         new("mcp_clients", "client_secret_sealed", "environment_id"),
+        new("data_protection_keys", "xml_sealed", null),
     ];
 }

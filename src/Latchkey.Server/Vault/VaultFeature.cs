@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Vault;
@@ -17,7 +19,25 @@ public static class VaultFeature
             services.GetRequiredService<ILogger<KeyRing>>()));
         builder.Services.AddSingleton<SecretCodec>();
         builder.Services.AddSingleton<TokenHasher>();
+        builder.Services.AddHostedService<EncryptionKeyCheck>();
+        AddDataProtectionKeys(builder);
         return builder;
+    }
+
+    /// <summary>
+    /// Data Protection (the dashboard's cookie and antiforgery) keeps its keys in the database, sealed, so they are
+    /// the same on every instance and survive restarts. Set before AddDataProtection, so it never picks a folder.
+    /// </summary>
+    private static void AddDataProtectionKeys(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DataProtectionKeyStore>();
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DataProtectionKeyStore>((options, store) => options.XmlRepository = store);
+        // A fixed name: by default it is the content root, which differs between installs of one deployment.
+        builder.Services.AddDataProtection().SetApplicationName("latchkey");
+        builder.Services.AddHostedService<DataProtectionStartup>();
+        // Its one warning says keys are stored unencrypted, which is untrue here: the store seals each key's XML.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
     }
 
     public static void Bind(VaultOptions options, IConfiguration configuration)

@@ -76,24 +76,36 @@ public sealed class WebhookDeliveryStore(Database database, TimeProvider clock)
         """;
 
     /// <summary>
-    /// Claims one due delivery. The re-check of <c>claimed_until</c> in the outer WHERE makes it safe across instances:
-    /// on PostgreSQL a concurrent claimer blocks on the row lock, re-evaluates, and gets nothing; SQLite serialises writers.
+    /// Claims one due delivery, so that no two dispatchers (of this instance or another) send it at once. On
+    /// PostgreSQL the due row is picked with <c>FOR UPDATE SKIP LOCKED</c>: a row another instance is claiming is
+    /// passed over, so concurrent claimers each get a different delivery instead of queueing on one row and coming back
+    /// empty. SQLite serialises writers, and its claim re-checks <c>claimed_until</c> in the outer WHERE.
     /// </summary>
     public async Task<WebhookDelivery?> ClaimDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<WebhookDelivery>(new CommandDefinition(
-            $"""
-            UPDATE webhook_deliveries SET claimed_until = @until, attempts = attempts + 1
-            WHERE id = (SELECT id FROM webhook_deliveries
-                        WHERE state = 0 AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
-                        ORDER BY next_attempt_at, id LIMIT 1)
-              AND state = 0 AND (claimed_until IS NULL OR claimed_until < @now)
-            RETURNING {Columns}
-            """,
+            database.Dialect == SqlDialect.Postgres ? ClaimOnPostgres : ClaimOnSqlite,
             new { now, until = now + (long)ClaimLifetime.TotalMilliseconds }, cancellationToken: cancellationToken));
     }
+
+    private const string Due = "state = 0 AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)";
+
+    private const string ClaimOnPostgres =
+        $"""
+        UPDATE webhook_deliveries SET claimed_until = @until, attempts = attempts + 1
+        WHERE id = (SELECT id FROM webhook_deliveries WHERE {Due} ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING {Columns}
+        """;
+
+    private const string ClaimOnSqlite =
+        $"""
+        UPDATE webhook_deliveries SET claimed_until = @until, attempts = attempts + 1
+        WHERE id = (SELECT id FROM webhook_deliveries WHERE {Due} ORDER BY next_attempt_at, id LIMIT 1)
+          AND {Due}
+        RETURNING {Columns}
+        """;
 
     /// <summary>Records an attempt and moves the delivery on: delivered, due again at <paramref name="retryAt"/>, or failed.</summary>
     public async Task RecordAttemptAsync(long deliveryId, long attemptedAt, int? statusCode, int durationMs, string? error, DeliveryState state, DateTimeOffset? retryAt, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public sealed partial class TableOwnerTests
         ["webhook_deliveries"] = "Webhooks",
         ["webhook_attempts"] = "Webhooks",
         ["dashboard_admins"] = "Dashboard",
+        ["data_protection_keys"] = "Vault",
     };
 
     private static readonly string ServerFolder = RepositoryFiles.PathOf("src", "Latchkey.Server");
