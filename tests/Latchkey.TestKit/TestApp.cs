@@ -18,9 +18,13 @@ public sealed class TestApp : IAsyncDisposable
     private readonly bool _ownsFake;
     private readonly bool _ownsDataDirectory;
 
-    private TestApp(WebApplication app, FakeProvider fake, bool ownsFake, string dataDirectory, bool ownsDataDirectory, string secretKey, string prodSecretKey, LogSink logs)
+    private readonly IReadOnlyDictionary<string, string?> _configuration;
+
+    private TestApp(WebApplication app, FakeProvider fake, bool ownsFake, string dataDirectory, bool ownsDataDirectory, string secretKey, string prodSecretKey, LogSink logs,
+        IReadOnlyDictionary<string, string?> configuration)
     {
         _app = app;
+        _configuration = configuration;
         _ownsDataDirectory = ownsDataDirectory;
         Fake = fake;
         _ownsFake = ownsFake;
@@ -108,7 +112,19 @@ public sealed class TestApp : IAsyncDisposable
             }
         });
         await app.StartAsync();
-        return new TestApp(app, fake, ownsFake, dataDirectory, ownsDataDirectory, secretKey, prodSecretKey, logs);
+        return new TestApp(app, fake, ownsFake, dataDirectory, ownsDataDirectory, secretKey, prodSecretKey, logs, configuration);
+    }
+
+    /// <summary>
+    /// A second instance of the same deployment, as behind a load balancer: the first one's settings (database, secret
+    /// keys), data directory (key file) and fake provider, on a port of its own. Dispose it before the first.
+    /// </summary>
+    public static Task<TestApp> StartSiblingAsync(TestApp first, FakeTimeProvider? clock = null, Action<string>? echo = null)
+    {
+        var settings = first._configuration.Where(setting => setting.Key != "urls").ToDictionary();
+        // Explicit even when empty (SQLite), so the sibling never picks a database of its own.
+        settings[TestDatabases.DatabaseUrlSetting] = first._configuration.GetValueOrDefault(TestDatabases.DatabaseUrlSetting) ?? "";
+        return StartAsync(settings, clock, first.Fake, first.DataDirectory, echo);
     }
 
     /// <summary>Creates an integration through the API and returns its unique key.</summary>

@@ -48,7 +48,7 @@ public sealed class EnvironmentBootstrap(
             }
 
             await store.SetSecretKeyAsync(environment.Id, wanted, cancellationToken);
-            directory.Forget(environment.Id);
+            await directory.ForgetEverywhereAsync(environment.Id, cancellationToken);
             logger.LogInformation("Secret key of environment {Environment} set from LATCHKEY_SECRET_KEY_{Upper}",
                 environment.Name, environment.Name.ToUpperInvariant());
         }

@@ -14,6 +14,9 @@ public static class StorageFeature
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<PreparedReads>();
         builder.Services.AddHostedService<SchemaMigrator>();
+        builder.Services.AddSingleton<InstanceNotifications>();
+        builder.Services.AddSingleton<NotificationListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationListener>());
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         return builder;
     }
