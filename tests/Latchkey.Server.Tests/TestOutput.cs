@@ -9,11 +9,11 @@ internal static class Server
         return TestApp.StartAsync(settings, clock, dataDirectory: dataDirectory, echo: output is null ? null : line => output.WriteLine(line));
     }
 
-    /// <summary>Another instance on the same database, keys and fake provider (<see cref="TestApp.StartSiblingAsync"/>).</summary>
-    public static Task<TestApp> StartSiblingAsync(TestApp first, Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null)
+    /// <summary>Another instance on the first one's database, keys and fake provider (<see cref="TestApp.StartAnotherInstanceAsync"/>).</summary>
+    public static Task<TestApp> StartAnotherInstanceAsync(TestApp first, Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null)
     {
         var output = TestContext.Current.TestOutputHelper;
-        return TestApp.StartSiblingAsync(first, clock, output is null ? null : line => output.WriteLine("[sibling] " + line));
+        return first.StartAnotherInstanceAsync(echo: output is null ? null : line => output.WriteLine("[second] " + line), clock: clock);
     }
 
     /// <summary>

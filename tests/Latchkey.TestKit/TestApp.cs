@@ -18,13 +18,14 @@ public sealed class TestApp : IAsyncDisposable
     private readonly bool _ownsFake;
     private readonly bool _ownsDataDirectory;
 
-    private readonly IReadOnlyDictionary<string, string?> _configuration;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
     private TestApp(WebApplication app, FakeProvider fake, bool ownsFake, string dataDirectory, bool ownsDataDirectory, string secretKey, string prodSecretKey, LogSink logs,
-        IReadOnlyDictionary<string, string?> configuration)
+        IReadOnlyDictionary<string, string?> settings, string? databaseUrl)
     {
         _app = app;
-        _configuration = configuration;
+        _settings = settings;
+        DatabaseUrl = databaseUrl;
         _ownsDataDirectory = ownsDataDirectory;
         Fake = fake;
         _ownsFake = ownsFake;
@@ -58,6 +59,36 @@ public sealed class TestApp : IAsyncDisposable
     public HttpClient Backend { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The PostgreSQL database this server runs on, or null on SQLite.</summary>
+    public string? DatabaseUrl { get; }
+
+    /// <summary>
+    /// A second instance behind the same (imagined) load balancer: its own data directory, this one's database,
+    /// encryption key, secret keys, fake provider and settings (<paramref name="settings"/> over them). PostgreSQL only.
+    /// Pass the first one's <paramref name="clock"/> when it has one, so both see the same time.
+    /// </summary>
+    public Task<TestApp> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<string>? echo = null, FakeTimeProvider? clock = null)
+    {
+        var shared = new Dictionary<string, string?>(_settings)
+        {
+            ["LATCHKEY_SECRET_KEY_DEV"] = SecretKey,
+            ["LATCHKEY_SECRET_KEY_PROD"] = ProdSecretKey,
+            [TestDatabases.DatabaseUrlSetting] = DatabaseUrl ?? throw new InvalidOperationException("Instances share a PostgreSQL database; this one runs on SQLite."),
+        };
+        var keyFile = Path.Combine(DataDirectory, "encryption.key");
+        if (!shared.ContainsKey("LATCHKEY_ENCRYPTION_KEY") && File.Exists(keyFile))
+        {
+            shared["LATCHKEY_ENCRYPTION_KEY"] = string.Join(',', Latchkey.Server.Vault.KeyFile.Read(keyFile).Select(key => key.ToBase64()));
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            shared[key] = value;
+        }
+
+        return StartAsync(shared, clock, fake: Fake, echo: echo ?? Logs.Echo);
+    }
 
     public static async Task<TestApp> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -111,20 +142,25 @@ public sealed class TestApp : IAsyncDisposable
                 builder.Services.AddSingleton<TimeProvider>(clock);
             }
         });
-        await app.StartAsync();
-        return new TestApp(app, fake, ownsFake, dataDirectory, ownsDataDirectory, secretKey, prodSecretKey, logs, configuration);
-    }
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A server that refused to start leaves nothing running behind the test that expected the refusal.
+            await app.DisposeAsync();
+            if (ownsFake)
+            {
+                await fake.DisposeAsync();
+            }
 
-    /// <summary>
-    /// A second instance of the same deployment, as behind a load balancer: the first one's settings (database, secret
-    /// keys), data directory (key file) and fake provider, on a port of its own. Dispose it before the first.
-    /// </summary>
-    public static Task<TestApp> StartSiblingAsync(TestApp first, FakeTimeProvider? clock = null, Action<string>? echo = null)
-    {
-        var settings = first._configuration.Where(setting => setting.Key != "urls").ToDictionary();
-        // Explicit even when empty (SQLite), so the sibling never picks a database of its own.
-        settings[TestDatabases.DatabaseUrlSetting] = first._configuration.GetValueOrDefault(TestDatabases.DatabaseUrlSetting) ?? "";
-        return StartAsync(settings, clock, first.Fake, first.DataDirectory, echo);
+            throw;
+        }
+
+        return new TestApp(app, fake, ownsFake, dataDirectory, ownsDataDirectory, secretKey, prodSecretKey, logs,
+            new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()),
+            configuration.GetValueOrDefault(TestDatabases.DatabaseUrlSetting) is { Length: > 0 } url ? url : null);
     }
 
     /// <summary>Creates an integration through the API and returns its unique key.</summary>

@@ -58,8 +58,23 @@ public static class TestDatabases
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{NameOf(dataDirectory)}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == InsufficientPrivilege && attempt < 20)
+            {
+                // FORCE may not signal a session without a role yet (an autovacuum worker visiting the fresh database);
+                // it leaves on its own within moments.
+                await Task.Delay(250);
+            }
+        }
     }
+
+    private const string InsufficientPrivilege = "42501";
 
     // One database per data directory, so a test that restarts a server on the same directory finds its data again.
     private static string NameOf(string dataDirectory) =>

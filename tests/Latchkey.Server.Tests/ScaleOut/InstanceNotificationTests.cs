@@ -20,7 +20,7 @@ public sealed partial class InstanceNotificationTests
     {
         Assert.SkipUnless(TestDatabases.UsesPostgres, OnlyPostgres);
         await using var a = await Server.StartAsync();
-        await using var b = await Server.StartSiblingAsync(a);
+        await using var b = await Server.StartAnotherInstanceAsync(a);
         await ScaleOutFlows.OAuthIntegrationAsync(a);
         await using var socket = await SdkSocket.ConnectAsync(a.BaseUrl);
         using var browser = new OAuthBrowser();
@@ -40,7 +40,7 @@ public sealed partial class InstanceNotificationTests
     {
         Assert.SkipUnless(TestDatabases.UsesPostgres, OnlyPostgres);
         await using var a = await Server.StartAsync();
-        await using var b = await Server.StartSiblingAsync(a);
+        await using var b = await Server.StartAnotherInstanceAsync(a);
         await ScaleOutFlows.OAuthIntegrationAsync(a);
         a.Fake.DenyConsent = true;
         await using var socket = await SdkSocket.ConnectAsync(a.BaseUrl);
@@ -60,7 +60,7 @@ public sealed partial class InstanceNotificationTests
     {
         Assert.SkipUnless(TestDatabases.UsesPostgres, OnlyPostgres);
         await using var a = await Server.StartAsync(Admin);
-        await using var b = await Server.StartSiblingAsync(a);
+        await using var b = await Server.StartAnotherInstanceAsync(a);
         Assert.Equal(HttpStatusCode.OK, (await b.Backend.GetAsync("/environment", Server.Cancellation)).StatusCode); // B now caches the key
 
         var newKey = await RotateSecretKeyAsync(a);
@@ -76,7 +76,7 @@ public sealed partial class InstanceNotificationTests
     {
         Assert.SkipUnless(TestDatabases.UsesPostgres, OnlyPostgres);
         await using var a = await Server.StartAsync(Admin);
-        await using var b = await Server.StartSiblingAsync(a);
+        await using var b = await Server.StartAnotherInstanceAsync(a);
         var listeners = new[] { a, b }.Select(app => app.Services.GetRequiredService<NotificationListener>()).ToArray();
         Assert.All(listeners, listener => Assert.Equal(1, listener.Connections));
 

@@ -17,7 +17,7 @@ public sealed class SharedRefreshTests
         Assert.SkipUnless(TestDatabases.UsesPostgres, OnlyPostgres);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var a = await Server.StartAsync(clock: clock);
-        await using var b = await Server.StartSiblingAsync(a, clock);
+        await using var b = await Server.StartAnotherInstanceAsync(a, clock);
         var connectionId = await ScaleOutFlows.ConnectOAuthAsync(a);
         // Both instances warm (key cache, connection pool), so both reach the provider's slow answer together.
         Assert.Equal(HttpStatusCode.OK, (await ReadAsync(a, connectionId)).StatusCode);
