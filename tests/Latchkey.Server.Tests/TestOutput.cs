@@ -9,6 +9,13 @@ internal static class Server
         return TestApp.StartAsync(settings, clock, dataDirectory: dataDirectory, echo: output is null ? null : line => output.WriteLine(line));
     }
 
+    /// <summary>Another instance on the first one's database, keys and fake provider (<see cref="TestApp.StartAnotherInstanceAsync"/>).</summary>
+    public static Task<TestApp> StartAnotherInstanceAsync(TestApp first, Microsoft.Extensions.Time.Testing.FakeTimeProvider? clock = null)
+    {
+        var output = TestContext.Current.TestOutputHelper;
+        return first.StartAnotherInstanceAsync(echo: output is null ? null : line => output.WriteLine("[second] " + line), clock: clock);
+    }
+
     /// <summary>
     /// For tests of what only the embedded engine does (its files on disk, the in-memory row cache): SQLite even when
     /// the suite runs on PostgreSQL.

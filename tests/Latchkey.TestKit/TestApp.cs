@@ -66,8 +66,9 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>
     /// A second instance behind the same (imagined) load balancer: its own data directory, this one's database,
     /// encryption key, secret keys, fake provider and settings (<paramref name="settings"/> over them). PostgreSQL only.
+    /// Pass the first one's <paramref name="clock"/> when it has one, so both see the same time.
     /// </summary>
-    public Task<TestApp> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<string>? echo = null)
+    public Task<TestApp> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<string>? echo = null, FakeTimeProvider? clock = null)
     {
         var shared = new Dictionary<string, string?>(_settings)
         {
@@ -86,7 +87,7 @@ public sealed class TestApp : IAsyncDisposable
             shared[key] = value;
         }
 
-        return StartAsync(shared, fake: Fake, echo: echo ?? Logs.Echo);
+        return StartAsync(shared, clock, fake: Fake, echo: echo ?? Logs.Echo);
     }
 
     public static async Task<TestApp> StartAsync(

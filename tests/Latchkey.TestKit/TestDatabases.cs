@@ -78,6 +78,8 @@ public static class TestDatabases
         }
     }
 
+    private const string InsufficientPrivilege = "42501";
+
     // One database per data directory, so a test that restarts a server on the same directory finds its data again.
     private static string NameOf(string dataDirectory) =>
         "latchkey_test_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..16];

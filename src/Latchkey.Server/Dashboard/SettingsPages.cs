@@ -75,7 +75,7 @@ public static class SettingsPages
 
         var key = KeyFormats.NewSecretKey();
         await store.SetSecretKeyAsync(ctx.Environment.Id, key, cancellationToken);
-        directory.Forget(ctx.Environment.Id);
+        await directory.ForgetEverywhereAsync(ctx.Environment.Id, cancellationToken);
         return await RenderAsync(ctx with { Notice = "Secret key rotated. Update your backend: the old key no longer works." }, store, key, null, cancellationToken);
     }
 

@@ -54,7 +54,7 @@ public sealed class EnvironmentBootstrap(
             }
 
             await store.SetSecretKeyAsync(environment.Id, wanted, cancellationToken);
-            directory.Forget(environment.Id);
+            await directory.ForgetEverywhereAsync(environment.Id, cancellationToken);
             if (database.Dialect == SqlDialect.Postgres)
             {
                 logger.LogWarning(

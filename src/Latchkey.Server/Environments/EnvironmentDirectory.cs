@@ -1,19 +1,23 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
 
 namespace Latchkey.Server.Environments;
 
 /// <summary>
 /// Resolves keys to environments with a short cache: every API call authenticates, and the database round trip
-/// would otherwise dominate a credential read. Only hits are cached (a flood of wrong keys cannot fill memory);
-/// a rotated key is dropped at once here and within <see cref="Lifetime"/> on other instances.
+/// would otherwise dominate a credential read. Only hits are cached (a flood of wrong keys cannot fill memory).
+/// A rotated key is dropped at once here and, through a NOTIFY (<see cref="EnvironmentChangeRelay"/>), within a
+/// moment on the other instances; <see cref="Lifetime"/> bounds it should that message be lost.
 /// </summary>
-public sealed class EnvironmentDirectory(EnvironmentStore store, TokenHasher hasher, TimeProvider clock)
+public sealed class EnvironmentDirectory(EnvironmentStore store, TokenHasher hasher, InstanceNotifications notifications, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, (EnvironmentRecord Environment, DateTimeOffset Expires)> _bySecretKey = new(StringComparer.Ordinal);
+    private long _generation;
 
     public async ValueTask<EnvironmentRecord?> FindBySecretKeyAsync(string secretKey, CancellationToken cancellationToken)
     {
@@ -25,11 +29,19 @@ public sealed class EnvironmentDirectory(EnvironmentStore store, TokenHasher has
             return cached.Environment;
         }
 
+        var generation = Volatile.Read(ref _generation);
         var environment = await store.FindBySecretKeyAsync(secretKey, cancellationToken);
         if (environment is null)
         {
             _bySecretKey.TryRemove(cacheKey, out _);
             return null;
+        }
+
+        // A forget that ran while this lookup was in flight may have been about this very row: don't keep a copy
+        // that could predate it.
+        if (generation != Volatile.Read(ref _generation))
+        {
+            return environment;
         }
 
         if (_bySecretKey.Count >= MaxEntries)
@@ -47,9 +59,20 @@ public sealed class EnvironmentDirectory(EnvironmentStore store, TokenHasher has
     public Task<EnvironmentRecord?> FindByPublicKeyAsync(string publicKey, CancellationToken cancellationToken) =>
         store.FindByPublicKeyAsync(publicKey, cancellationToken);
 
-    /// <summary>Forgets every cached key of an environment (after a rotation or a settings change).</summary>
+    /// <summary>
+    /// Forgets every cached key of an environment, here and on every other instance: call it after a rotation or a
+    /// change of the environment's record.
+    /// </summary>
+    public async Task ForgetEverywhereAsync(long environmentId, CancellationToken cancellationToken)
+    {
+        Forget(environmentId);
+        await notifications.PublishAsync(EnvironmentChangeRelay.Channel, environmentId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    /// <summary>Forgets every cached key of an environment in this instance only.</summary>
     public void Forget(long environmentId)
     {
+        Interlocked.Increment(ref _generation);
         foreach (var (key, entry) in _bySecretKey)
         {
             if (entry.Environment.Id == environmentId)
@@ -57,5 +80,12 @@ public sealed class EnvironmentDirectory(EnvironmentStore store, TokenHasher has
                 _bySecretKey.TryRemove(key, out _);
             }
         }
+    }
+
+    /// <summary>Forgets everything cached: changes may have gone unheard.</summary>
+    public void ForgetAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _bySecretKey.Clear();
     }
 }

@@ -1,3 +1,5 @@
+using Latchkey.Server.Storage;
+
 namespace Latchkey.Server.Environments;
 
 public static class EnvironmentsFeature
@@ -21,6 +23,7 @@ public static class EnvironmentsFeature
             .ValidateOnStart();
         builder.Services.AddSingleton<EnvironmentStore>();
         builder.Services.AddSingleton<EnvironmentDirectory>();
+        builder.Services.AddSingleton<INotificationHandler, EnvironmentChangeRelay>();
         builder.Services.AddHostedService<EnvironmentBootstrap>();
         return builder;
     }

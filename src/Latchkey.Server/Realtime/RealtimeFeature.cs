@@ -1,3 +1,5 @@
+using Latchkey.Server.Storage;
+
 namespace Latchkey.Server.Realtime;
 
 public sealed class RealtimeOptions
@@ -15,7 +17,11 @@ public static class RealtimeFeature
             .Validate(options => options.WebSocketsPath.StartsWith('/'), "LATCHKEY_WEBSOCKETS_PATH must start with '/'.")
             .ValidateOnStart();
         builder.Services.AddSingleton<RealtimeHub>();
-        builder.Services.AddSingleton<IAuthResultBus, InProcessAuthResultBus>();
+        // On PostgreSQL the callback may land on another instance than the socket (DESIGN "Scale-out").
+        builder.Services.AddSingleton<IAuthResultBus>(services => services.GetRequiredService<Database>().Dialect == SqlDialect.Postgres
+            ? ActivatorUtilities.CreateInstance<PostgresAuthResultBus>(services)
+            : ActivatorUtilities.CreateInstance<InProcessAuthResultBus>(services));
+        builder.Services.AddSingleton<INotificationHandler, AuthOutcomeRelay>();
         return builder;
     }
 

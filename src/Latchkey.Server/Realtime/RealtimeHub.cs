@@ -53,10 +53,18 @@ public sealed class RealtimeHub(ILogger<RealtimeHub> logger)
     /// <summary>Sends the outcome to its socket, if this process holds it, and closes that socket.</summary>
     public async Task DeliverAsync(AuthOutcome outcome, CancellationToken cancellationToken)
     {
-        if (!_clients.TryRemove(outcome.WebSocketClientId, out var client))
+        if (!await TryDeliverAsync(outcome, cancellationToken))
         {
             logger.LogInformation("No open WebSocket for an OAuth outcome of {Integration}; the SDK may have gone", outcome.ProviderConfigKey);
-            return;
+        }
+    }
+
+    /// <summary>Like <see cref="DeliverAsync"/>, but says whether the socket was here instead of logging its absence.</summary>
+    public async Task<bool> TryDeliverAsync(AuthOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (!_clients.TryRemove(outcome.WebSocketClientId, out var client))
+        {
+            return false;
         }
 
         object message = outcome.Success
@@ -72,6 +80,7 @@ public sealed class RealtimeHub(ILogger<RealtimeHub> logger)
         }
 
         await client.CloseQuietlyAsync();
+        return true;
     }
 
     // The ack and the outcome can race on one socket; WebSocket allows one send at a time. No dispose needed: a

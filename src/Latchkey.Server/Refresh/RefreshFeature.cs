@@ -11,7 +11,11 @@ public static class RefreshFeature
         builder.Services.AddSingleton<RefreshCredentials>();
         builder.Services.AddSingleton<TokenRefresher>();
         builder.Services.AddSingleton<CredentialReader>();
-        builder.Services.AddSingleton<IRefreshLock, InProcessRefreshLock>();
+        builder.Services.AddSingleton<InProcessRefreshLock>();
+        // Instances sharing PostgreSQL also wait for each other; SQLite means one instance, so the in-process lock is enough.
+        builder.Services.AddSingleton<IRefreshLock>(services => services.GetRequiredService<Database>().Dialect == SqlDialect.Postgres
+            ? ActivatorUtilities.CreateInstance<PostgresRefreshLock>(services)
+            : services.GetRequiredService<InProcessRefreshLock>());
         return builder;
     }
 

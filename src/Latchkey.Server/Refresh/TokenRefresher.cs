@@ -8,7 +8,7 @@ namespace Latchkey.Server.Refresh;
 /// <summary>
 /// Refreshes one connection's credentials under its lock. After taking the lock it re-reads the connection: a
 /// concurrent reader (here or on another instance) may have refreshed already. A refusal keeps the old credentials,
-/// records the failure and answers the spec's error; nothing is deleted.
+/// records the failure and answers the spec's error; nothing is deleted. A lock wait that times out never refreshes.
 /// </summary>
 public sealed class TokenRefresher(
     ConnectionStore store,
@@ -37,6 +37,17 @@ public sealed class TokenRefresher(
         if (refreshedMeanwhile || !RefreshPolicy.IsDue(credentials, refresh.ProviderOf(current), clock.GetUtcNow(), force))
         {
             return new CredentialRead(current, credentials);
+        }
+
+        if (held is null)
+        {
+            // Someone still holds the lock (spec §5.10 (c)): refreshing now could spend a rotated refresh token twice.
+            // The reader is told to come back, as after a recent failure; nothing is recorded against the connection.
+            return new ApiError(StatusCodes.Status424FailedDependency, ErrorCodes.InvalidCredentials,
+                "This connection's credentials are being refreshed by another request; try again shortly.")
+            {
+                Payload = new { type = ErrorCodes.ConnectionRefreshBackoff, connection_id = current.ConnectionId },
+            };
         }
 
         var startedAt = clock.GetUtcNow();

@@ -75,7 +75,7 @@ public static class SettingsEndpoints
                 cancellationToken);
 
             // The directory caches environment records (the connection limit is read from them).
-            directory.Forget(environmentId);
+            await directory.ForgetEverywhereAsync(environmentId, cancellationToken);
         }
     }
 

@@ -16,6 +16,9 @@ public static class StorageFeature
         // First of all hosted services: the start-up lock spans every start that follows, migrations included.
         builder.Services.AddHostedService<StartupLock>();
         builder.Services.AddHostedService<SchemaMigrator>();
+        builder.Services.AddSingleton<InstanceNotifications>();
+        builder.Services.AddSingleton<NotificationListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationListener>());
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         return builder;
     }
