@@ -60,10 +60,9 @@ export async function startFakeWorld() {
  * Starts the built server with a fresh data folder on a free port. `logs` holds every line it printed, so a
  * suite can search them for secrets it used.
  */
-export async function startServer({ providersFile, env = {} } = {}) {
+export async function startServer({ providersFile, env = {}, secretKey = `lk_sk_${randomBytes(32).toString('hex')}`, publicUrl } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-data-'));
-  const secretKey = `lk_sk_${randomBytes(32).toString('hex')}`;
   const url = `http://127.0.0.1:${port}`;
   const logs = [];
   const child = spawn('dotnet', [serverDll], {
@@ -74,7 +73,7 @@ export async function startServer({ providersFile, env = {} } = {}) {
       ASPNETCORE_ENVIRONMENT: 'Production',
       LATCHKEY_PORT: String(port),
       LATCHKEY_BIND: '127.0.0.1',
-      LATCHKEY_SERVER_URL: url,
+      LATCHKEY_SERVER_URL: publicUrl ?? url, // behind a load balancer: the balancer's URL
       LATCHKEY_DATA_DIR: join(dataDir, 'data'),
       LATCHKEY_SECRET_KEY_DEV: secretKey,
       LATCHKEY_OUTBOUND_ALLOW: '127.0.0.1/32',
@@ -119,6 +118,12 @@ export async function startServer({ providersFile, env = {} } = {}) {
       const { status, body: answer } = await api('POST', '/connect/sessions', body);
       if (status !== 201) throw new Error(`session creation failed: ${status} ${JSON.stringify(answer)}`);
       return answer.data.token;
+    },
+    /** Ends the process at once, as a crash or a killed container would. */
+    async kill() {
+      child.kill('SIGKILL');
+      await new Promise((r) => (exited !== null ? r() : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
     },
     async stop() {
       child.kill('SIGTERM');
