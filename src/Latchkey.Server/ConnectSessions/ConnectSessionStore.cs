@@ -75,7 +75,7 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
 
     /// <summary>
     /// Counts a connection created with the session, inside the transaction that creates it, so concurrent creations
-    /// cannot pass the cap together (the UPDATE holds the row). False when the session has created
+    /// cannot pass the cap together (the row stays locked by the counting update until commit). False when the session has created
     /// <paramref name="max"/> already; true when the session is gone (a flow may finish after its session was deleted,
     /// and it was counted against the cap when it started).
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Net;
-using Latchkey.Server.CredentialEntry;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Latchkey.Server.Tests.CredentialEntry;
 
@@ -14,6 +15,10 @@ public sealed class EntryLimitsTests
         return (await store.FindBySecretKeyAsync(app.SecretKey, Server.Cancellation))!.PublicKey;
     }
 
+    // What the integrator's backend computes (spec §4.4), written out here from its definition.
+    private static string Hmac(string secretKey, string message) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secretKey), Encoding.UTF8.GetBytes(message)));
+
     private static Task<HttpResponseMessage> SubmitAsync(TestApp app, string query, string apiKey = FakeProvider.GoodApiKey) =>
         app.Http.PostAsJsonAsync($"/api-auth/api-key/fake-apikey?{query}", new { apiKey }, Server.Cancellation);
 
@@ -27,7 +32,7 @@ public sealed class EntryLimitsTests
 
         var overwrite = await SubmitAsync(app, $"public_key={publicKey}&connection_id={victim}");
         var forged = await SubmitAsync(app, $"public_key={publicKey}&connection_id={victim}&hmac={new string('a', 64)}");
-        var signed = await SubmitAsync(app, $"public_key={publicKey}&connection_id={victim}&hmac={PublicKeyHmac.Compute(app.SecretKey, "fake-apikey", victim)}");
+        var signed = await SubmitAsync(app, $"public_key={publicKey}&connection_id={victim}&hmac={Hmac(app.SecretKey, $"fake-apikey:{victim}")}");
 
         Assert.Equal((HttpStatusCode.BadRequest, "missing_hmac"), (overwrite.StatusCode, await overwrite.ErrorCodeAsync()));
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_hmac"), (forged.StatusCode, await forged.ErrorCodeAsync()));
