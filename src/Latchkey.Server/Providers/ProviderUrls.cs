@@ -17,7 +17,8 @@ public sealed record RenderedUrl(Uri? Url, string? RefusedField, string? Reason)
 /// or more DNS labels (letters, digits, <c>-</c>, <c>_</c>; 1–63 characters, not starting or ending with <c>-</c>)
 /// joined by single dots. No <c>:</c>, <c>/</c>, <c>?</c>, <c>#</c>, <c>@</c>, <c>\</c>, <c>%</c> or space, so it cannot
 /// add a port, user info, path or escape, and it adds labels only through its own dots.
-/// A placeholder that is the whole host (<c>https://${hostname}/…</c>) names any host; one in front of fixed labels
+/// A placeholder that is the whole host (<c>https://${hostname}/…</c>) names any host, and may add a <c>:port</c> and a
+/// base path of unreserved characters (<c>jira.corp.example:8443/jira</c>); one in front of fixed labels
 /// (<c>https://${subdomain}.zendesk.com</c>) stays under them. One that ends the host (<c>https://zoho.${extension}</c>)
 /// chooses the domain, so such fields need an <c>enum</c> or <c>pattern</c> in the catalog (the built-in ones have one).</item>
 /// <item>Anywhere after the authority (path, query) the value is percent-encoded, unless the provider lists
@@ -35,9 +36,9 @@ public static class ProviderUrls
     public static RenderedUrl Build(string template, TemplateValues values, bool skipEncoding = false, DateTimeOffset? now = null)
     {
         (string Field, string Reason)? refused = null;
-        string? Substitute(string before, string expression, string value)
+        string? Substitute(string before, string expression, string value, string after)
         {
-            var (text, reason) = Place(before, value, skipEncoding);
+            var (text, reason) = Place(before, value, after, skipEncoding);
             if (reason is not null)
             {
                 refused ??= (FieldName(expression), reason);
@@ -65,7 +66,7 @@ public static class ProviderUrls
     public static string Join(string baseUrl, string endpoint) =>
         endpoint.Length == 0 ? baseUrl : baseUrl.TrimEnd('/') + "/" + endpoint.TrimStart('/');
 
-    private static (string? Text, string? Reason) Place(string before, string value, bool skipEncoding)
+    private static (string? Text, string? Reason) Place(string before, string value, string after, bool skipEncoding)
     {
         var schemeEnd = before.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd < 0)
@@ -77,7 +78,12 @@ public static class ProviderUrls
         var afterScheme = before.AsSpan(schemeEnd + 3);
         if (afterScheme.IndexOfAny('/', '?', '#') < 0)
         {
-            return IsHostPart(value) ? (value, null)
+            // The whole host, with nothing of the template's after it but a path: the value may name a port and a base
+            // path too (a self-hosted server at https://jira.corp.example:8443/jira).
+            var wholeHost = afterScheme.Length == 0 && (after.Length == 0 || after[0] is '/' or '?' or '#');
+            return wholeHost ? IsHostPortPath(value) ? (value, null)
+                    : (null, "must be a host name, optionally with :port and a /path of letters, digits and '-._~'")
+                : IsHostPart(value) ? (value, null)
                 : (null, "must be a host name part: letters, digits, '-' and '_' in labels separated by single dots");
         }
 
@@ -101,6 +107,23 @@ public static class ProviderUrls
         }
 
         return true;
+    }
+
+    // host[:port][/segment…], segments of RFC 3986 unreserved characters only (no '.' or '..' segment).
+    private static bool IsHostPortPath(string value)
+    {
+        var pathStart = value.IndexOf('/', StringComparison.Ordinal);
+        var authority = pathStart < 0 ? value : value[..pathStart];
+        var portStart = authority.IndexOf(':', StringComparison.Ordinal);
+        var host = portStart < 0 ? authority : authority[..portStart];
+        var port = portStart < 0 ? null : authority[(portStart + 1)..];
+        if (!IsHostPart(host) || (port is not null && (port.Length is 0 or > 5 || !port.All(char.IsAsciiDigit) || int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) is 0 or > 65535)))
+        {
+            return false;
+        }
+
+        return pathStart < 0 || value[(pathStart + 1)..].Split('/').All(segment =>
+            segment.Length > 0 && segment is not "." and not ".." && segment.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~'));
     }
 
     private static bool IsBaseUrl(string value) =>

@@ -67,7 +67,7 @@ public static class Template
             var expression = template[(start + 2)..end];
             var value = Evaluate(expression.Trim(), context);
             var text = value is null ? null
-                : context.Substitute is { } substitute ? substitute(output.ToString(), expression.Trim(), value)
+                : context.Substitute is { } substitute ? substitute(output.ToString(), expression.Trim(), value, template[(end + 1)..])
                 : context.Encode ? Uri.EscapeDataString(value) : value;
             output.Append(text ?? template[start..(end + 1)]);
             position = end + 1;
@@ -216,8 +216,11 @@ public static class Template
     }
 }
 
-/// <summary>The text a resolved placeholder becomes, given the output before it, its expression and its value; null refuses it.</summary>
-internal delegate string? Substitution(string renderedBefore, string expression, string value);
+/// <summary>
+/// The text a resolved placeholder becomes, given the output before it, its expression, its value and the template text
+/// after it; null refuses it.
+/// </summary>
+internal delegate string? Substitution(string renderedBefore, string expression, string value, string templateAfter);
 
 /// <summary><c>${now}</c>, <c>${now:FORMAT}</c> and <c>${now+N:unit:FORMAT}</c> with day.js-style tokens, in UTC.</summary>
 internal static class NowExpression

@@ -37,6 +37,8 @@ public sealed class ProviderUrlTests
     [InlineData("https://${connectionConfig.hostname}:8089/x", "splunk.example.com", "https://splunk.example.com:8089/x")]
     [InlineData("https://login.example.com/${connectionConfig.tenant}/token", "a/b?c#d", "https://login.example.com/a%2Fb%3Fc%23d/token")]
     [InlineData("${connectionConfig.instance_url}/services", "https://na1.salesforce.com", "https://na1.salesforce.com/services")]
+    [InlineData("https://${connectionConfig.endpointURL}/rest/oauth2/latest/token", "jira.corp.example:8443/jira", "https://jira.corp.example:8443/jira/rest/oauth2/latest/token")]
+    [InlineData("https://${connectionConfig.domain}", "grafana.corp.example:3000", "https://grafana.corp.example:3000/")]
     public void ValuesThatFit_AreRendered_OnTheTemplatesHost(string template, string value, string expected)
     {
         var name = template[(template.IndexOf("connectionConfig.", StringComparison.Ordinal) + 17)..template.IndexOf('}', StringComparison.Ordinal)];
@@ -58,6 +60,21 @@ public sealed class ProviderUrlTests
 
         Assert.Null(rendered.Url);
         Assert.Equal("instance_url", rendered.RefusedField);
+    }
+
+    [Theory]
+    [InlineData("evil.test:80@x")]
+    [InlineData("evil.test:99999")]
+    [InlineData("evil.test:")]
+    [InlineData("evil.test/../x")]
+    [InlineData("evil.test/a?b")]
+    [InlineData("evil.test/%2e")]
+    [InlineData("evil.test\\x")]
+    public void WholeHostPlaceholder_AllowsOnlyAPortAndAPlainBasePath(string value)
+    {
+        var rendered = ProviderUrls.Build("https://${connectionConfig.endpointURL}/rest/token", Config("endpointURL", value));
+
+        Assert.Equal("endpointURL", rendered.RefusedField);
     }
 
     [Fact]
