@@ -26,6 +26,9 @@ public sealed record ConnectSession(long Id, long EnvironmentId, SessionTerms Te
 {
     public bool IsReconnect => ReconnectConnectionRef is not null;
 
+    /// <summary>Connections created with this session so far (when it was read).</summary>
+    public int ConnectionsCreated { get; init; }
+
     /// <summary>An empty or absent list means no restriction (spec §4.3).</summary>
     public bool Allows(string integrationKey) =>
         Terms.AllowedIntegrations is not { Count: > 0 } allowed || allowed.Contains(integrationKey, StringComparer.Ordinal);

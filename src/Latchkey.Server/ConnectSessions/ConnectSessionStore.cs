@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -59,7 +60,7 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
                 SELECT id AS Id, environment_id AS EnvironmentId, end_user AS EndUser, organization AS Organization,
                     allowed_integrations AS AllowedIntegrations, integrations_config_defaults AS IntegrationsConfigDefaults,
                     overrides AS Overrides, webhook_url_override AS WebhookUrlOverride, tags AS Tags,
-                    reconnect_connection_ref AS ReconnectConnectionRef, expires_at AS ExpiresAt
+                    reconnect_connection_ref AS ReconnectConnectionRef, expires_at AS ExpiresAt, connections_created AS ConnectionsCreated
                 FROM connect_sessions WHERE token_hash = @hash AND expires_at > @now
                 """,
                 new { hash, now }, cancellationToken: cancellationToken));
@@ -70,6 +71,21 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Counts a connection created with the session, inside the transaction that creates it, so concurrent creations
+    /// cannot pass the cap together (the row stays locked by the counting update until commit). False when the session has created
+    /// <paramref name="max"/> already; true when the session is gone (a flow may finish after its session was deleted,
+    /// and it was counted against the cap when it started).
+    /// </summary>
+    public static async Task<bool> TryCountConnectionAsync(DbConnection connection, DbTransaction transaction, long sessionId, int max, CancellationToken cancellationToken)
+    {
+        var counted = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE connect_sessions SET connections_created = connections_created + 1 WHERE id = @sessionId AND connections_created < @max",
+            new { sessionId, max }, transaction, cancellationToken: cancellationToken));
+        return counted == 1 || await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM connect_sessions WHERE id = @sessionId", new { sessionId }, transaction, cancellationToken: cancellationToken)) == 0;
     }
 
     public async Task DeleteAsync(long sessionId, CancellationToken cancellationToken)
@@ -116,6 +132,8 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
 
         public long ExpiresAt { get; init; }
 
+        public int ConnectionsCreated { get; init; }
+
         public ConnectSession ToSession() => new(
             Id,
             EnvironmentId,
@@ -128,7 +146,10 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
                 WebhookUrlOverride,
                 FromJson<Dictionary<string, string>>(Tags)),
             ReconnectConnectionRef,
-            DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt));
+            DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt))
+        {
+            ConnectionsCreated = ConnectionsCreated,
+        };
     }
 }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Latchkey.Server.ConnectSessions;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Providers;
 using Latchkey.Server.Storage;
 
@@ -22,7 +23,8 @@ public sealed record NewConnection(
     EndUserProfile? EndUser,
     OrganizationProfile? Organization,
     string? WebhookUrlOverride,
-    JsonObject? Metadata = null)
+    JsonObject? Metadata = null,
+    CreationLimits? Limits = null)
 {
     public override string ToString() => $"NewConnection {{ {ConnectionId} [credentials redacted] }}";
 }
@@ -40,13 +42,21 @@ public sealed record SavedConnection(long Id, string ConnectionId, bool Created)
 public sealed class ConnectionWriter(
     Database database, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog, IEnumerable<IChangeHandler<ConnectionEvent>> events)
 {
-    public async Task<SavedConnection> SaveAsync(NewConnection input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the connection, or answers <c>resource_capped</c> when creating it would pass <see cref="NewConnection.Limits"/>
+    /// (checked in this transaction, so concurrent creations cannot pass a limit together).
+    /// </summary>
+    public async Task<Outcome<SavedConnection>> SaveAsync(NewConnection input, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var credentialsJson = input.Credentials.ToJsonString();
         var expiresAt = input.ExpiresAt?.ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        if (input.Limits?.EnvironmentLimit is { } environmentLimit && await IsEnvironmentFullAsync(connection, transaction, input, environmentLimit, cancellationToken))
+        {
+            return ApiError.BadRequest(ErrorCodes.ResourceCapped, ConnectionLimits.EnvironmentCappedMessage);
+        }
 
         var endUserRef = input.EndUser is null ? (long?)null
             : await UpsertEndUserAsync(connection, transaction, input.EnvironmentId, input.EndUser, input.Organization, now, cancellationToken);
@@ -80,6 +90,12 @@ public sealed class ConnectionWriter(
             transaction, cancellationToken: cancellationToken));
 
         var created = id is not null;
+        if (created && input.Limits is { SessionId: { } sessionId } limits &&
+            !await ConnectSessionStore.TryCountConnectionAsync(connection, transaction, sessionId, limits.SessionLimit, cancellationToken))
+        {
+            return ApiError.BadRequest(ErrorCodes.ResourceCapped, ConnectionLimits.SessionCappedMessage(limits.SessionLimit));
+        }
+
         IReadOnlyDictionary<string, string>? savedTags = tags;
         var savedWebhook = input.WebhookUrlOverride;
         if (!created)
@@ -127,6 +143,27 @@ public sealed class ConnectionWriter(
         await events.RaiseAsync(saved, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new SavedConnection(id!.Value, input.ConnectionId, created);
+    }
+
+    // The first int of the two-int advisory key ('LKCL'): PostgreSQL's READ COMMITTED lets two transactions count the
+    // same rows, so creations in one environment take turns here. SQLite's write transaction is already exclusive.
+    private const int LimitLockSpace = 0x4C4B434C;
+
+    private async Task<bool> IsEnvironmentFullAsync(DbConnection connection, DbTransaction transaction, NewConnection input, int limit, CancellationToken cancellationToken)
+    {
+        if (database.Dialect == SqlDialect.Postgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@space, @key)",
+                new { space = LimitLockSpace, key = unchecked((int)input.EnvironmentId) }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var counts = await connection.QuerySingleAsync<(long Live, long Same)>(new CommandDefinition(
+            """
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN integration_id = @IntegrationId AND connection_id = @ConnectionId THEN 1 ELSE 0 END), 0)
+            FROM connections WHERE environment_id = @EnvironmentId AND deleted_at IS NULL
+            """,
+            new { input.EnvironmentId, input.IntegrationId, input.ConnectionId }, transaction, cancellationToken: cancellationToken));
+        return counts.Same == 0 && counts.Live >= limit;
     }
 
     /// <summary>PATCH of spec §4.6: end user, tags (end-user tags merged under explicit ones), webhook override.</summary>

@@ -39,8 +39,41 @@ public static class ConnectionConfigRules
             }
         }
 
+        issues.AddRange(UrlIssues(provider, config).Where(issue => !issues.Any(i => i.Path.SequenceEqual(issue.Path))));
         return issues;
     }
+
+    /// <summary>
+    /// Values that do not fit where the provider's URL templates put them (<see cref="ProviderUrls"/>: a host name
+    /// part, a whole base URL), found before any flow starts so the end user learns which field to correct.
+    /// </summary>
+    public static IEnumerable<ValidationIssue> UrlIssues(Provider provider, JsonObject config)
+    {
+        var values = TemplateValues.Of(config);
+        return provider.UrlTemplates()
+            .Select(url => ProviderUrls.Build(url.Template, values, url.SkipEncoding))
+            .Where(rendered => rendered.RefusedField is not null)
+            .DistinctBy(rendered => rendered.RefusedField)
+            .Select(rendered => new ValidationIssue(IssueCodes.InvalidFormat,
+                $"{FieldTitle(provider, rendered.RefusedField!)} cannot be used in {provider.DisplayName}'s URLs: it {rendered.Reason}",
+                ["params", rendered.RefusedField!]));
+    }
+
+    /// <summary>
+    /// Drops end-user values for fields the catalog marks <c>automated</c> (spec §8.3: "filled by the system, never
+    /// asked"): the provider's token response or a post-connection step sets them, and a value typed by the end user
+    /// (say an <c>instance_url</c> pointing elsewhere) must never stand in for it.
+    /// </summary>
+    public static void DropAutomated(Provider provider, JsonObject config)
+    {
+        foreach (var field in provider.ConnectionConfigFields.Values.Where(f => f.Automated))
+        {
+            config.Remove(field.Name);
+        }
+    }
+
+    private static string FieldTitle(Provider provider, string name) =>
+        provider.ConnectionConfigFields.TryGetValue(name, out var field) ? field.Title ?? name : name;
 
     // Catalog patterns use the full .NET syntax (lookarounds included), so they run on the backtracking engine; the
     // timeout bounds what a hostile value can cost. A value that takes too long to check is refused, not accepted.

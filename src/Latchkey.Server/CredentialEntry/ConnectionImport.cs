@@ -76,7 +76,7 @@ public static class ConnectionImport
         var existing = await store.FindAsync(caller.EnvironmentId, integration.UniqueKey, connectionId, cancellationToken);
         if (existing is null && await limits.IsReachedAsync(caller.Environment, cancellationToken))
         {
-            return ApiError.BadRequest(ErrorCodes.ResourceCapped, "This environment has reached its connection limit.");
+            return ApiError.BadRequest(ErrorCodes.ResourceCapped, ConnectionLimits.EnvironmentCappedMessage);
         }
 
         // TBA is checked with requests signed by the imported token; a refusal is invalid_credentials (spec §5.11).
@@ -113,9 +113,15 @@ public static class ConnectionImport
 
         var saved = await writer.SaveAsync(
             new NewConnection(caller.EnvironmentId, integration.Id, integration.UniqueKey, integration.Provider, connectionId, credentials.Value.Stored, credentials.Value.ExpiresAt, config,
-                ConnectSession.BuildTags(endUser, null, tags), endUser, null, string.IsNullOrEmpty(webhook) ? null : webhook, metadata),
+                ConnectSession.BuildTags(endUser, null, tags), endUser, null, string.IsNullOrEmpty(webhook) ? null : webhook, metadata,
+                limits.For(caller.Environment, sessionId: null)),
             cancellationToken);
-        var connection = await store.GetLiveAsync(saved.Id, cancellationToken);
+        if (saved.Failed)
+        {
+            return saved.Error;
+        }
+
+        var connection = await store.GetLiveAsync(saved.Value.Id, cancellationToken);
         return TypedResults.Created((string?)null, ConnectionView.Full(connection!, secrets.Open(connection!), includeRefreshToken: true, lastFetchedAt: null));
     }
 

@@ -9,6 +9,7 @@ public static class CredentialEntryFeature
         builder.Services.AddSingleton<CredentialVerifier>();
         builder.Services.AddSingleton<CredentialSaver>();
         builder.Services.AddSingleton<EntryRequest>();
+        builder.Services.AddSingleton<PublicKeyHmac>();
         return builder;
     }
 

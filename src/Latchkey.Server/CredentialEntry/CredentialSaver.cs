@@ -78,7 +78,7 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
 
         var session = context.Caller.Session;
         var (tags, endUser, organization) = EntryRequest.Ownership(session);
-        SavedConnection saved;
+        Outcome<SavedConnection> saved;
         try
         {
             saved = await writer.SaveAsync(
@@ -94,7 +94,8 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
                     tags,
                     endUser,
                     organization,
-                    session?.Terms.WebhookUrlOverride),
+                    session?.Terms.WebhookUrlOverride,
+                    Limits: context.Limits),
                 cancellationToken);
         }
         catch (Exception)
@@ -104,7 +105,14 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
             throw;
         }
 
-        steps.Add(new("save connection", clock.GetUtcNow(), saved.Created ? "created" : "re-authorised (override)"));
+        if (saved.Failed)
+        {
+            steps.Add(new("save connection", clock.GetUtcNow(), "refused: a connection limit is reached"));
+            Record(false, saved.Error.Code, saved.Error.Message);
+            return saved.Error;
+        }
+
+        steps.Add(new("save connection", clock.GetUtcNow(), saved.Value.Created ? "created" : "re-authorised (override)"));
         Record(true, null, null);
         return TypedResults.Ok(new JsonObject
         {

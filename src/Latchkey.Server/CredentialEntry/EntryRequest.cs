@@ -16,17 +16,19 @@ public sealed record EntryContext(
     Provider Provider,
     string ConnectionId,
     JsonObject ConnectionConfig,
-    bool IsNewConnection);
+    bool IsNewConnection,
+    CreationLimits Limits);
 
 /// <summary>
 /// The checks every auth entry point runs, in the order of spec §4.4: query, integration, provider, auth mode,
-/// allowed integrations, reconnect target, connection config, connection limit. The OAuth entry points reuse it.
+/// allowed integrations, reconnect target, connection config, connection limits. The OAuth entry points reuse it.
 /// </summary>
 public sealed class EntryRequest(
     IntegrationStore integrations,
     ProviderCatalog catalog,
     ConnectionStore connections,
-    ConnectionLimits limits)
+    ConnectionLimits limits,
+    PublicKeyHmac hmac)
 {
     public async Task<Outcome<EntryContext>> PrepareAsync(Caller caller, string integrationKey, IQueryCollection query, Func<string, bool> acceptsMode, CancellationToken cancellationToken)
     {
@@ -42,6 +44,12 @@ public sealed class EntryRequest(
         {
             return ApiError.Invalid(ErrorCodes.InvalidQueryParams,
                 [new ValidationIssue(IssueCodes.InvalidFormat, Identifiers.ConnectionId.PatternMessage!, ["connection_id"])]);
+        }
+
+        var signed = caller.Kind == CallerKind.PublicKey ? await hmac.CheckAsync(caller.Environment, integrationKey, requestedId, query, cancellationToken) : false;
+        if (signed.Failed)
+        {
+            return signed.Error;
         }
 
         var integration = await integrations.FindAsync(caller.EnvironmentId, integrationKey, cancellationToken);
@@ -81,21 +89,35 @@ public sealed class EntryRequest(
         else if (requestedId is not null)
         {
             isNew = await connections.FindAsync(caller.EnvironmentId, integrationKey, requestedId, cancellationToken) is null;
+
+            // The public key sits in every page of the integrator's site: alone it may create connections, but replacing the
+            // credentials of an existing one needs the integrator's say-so, an hmac made with the secret key (spec §4.4).
+            if (!isNew && !signed.Value)
+            {
+                return ApiError.BadRequest(ErrorCodes.MissingHmac,
+                    $"Connection '{requestedId}' already exists. Re-authorizing it with the public key needs an hmac of \"{integrationKey}:{requestedId}\" " +
+                    "made with the environment's secret key (HMAC-SHA256, hex); or use a connect session.");
+            }
         }
 
-        var config = BuildConnectionConfig(query, session, integrationKey);
+        var config = BuildConnectionConfig(query, session, integrationKey, provider);
         var issues = ConnectionConfigRules.Apply(provider, config);
         if (issues.Count > 0)
         {
             return ApiError.Invalid(ErrorCodes.InvalidQueryParams, issues);
         }
 
-        if (isNew && await limits.IsReachedAsync(caller.Environment, cancellationToken))
+        if (isNew && session is not null && limits.IsSpent(session))
         {
-            return ApiError.BadRequest(ErrorCodes.ResourceCapped, "This environment has reached its connection limit.");
+            return ApiError.BadRequest(ErrorCodes.ResourceCapped, ConnectionLimits.SessionCappedMessage(limits.SessionLimit));
         }
 
-        return new EntryContext(caller, integration, provider, connectionId, config, isNew);
+        if (isNew && await limits.IsReachedAsync(caller.Environment, cancellationToken))
+        {
+            return ApiError.BadRequest(ErrorCodes.ResourceCapped, ConnectionLimits.EnvironmentCappedMessage);
+        }
+
+        return new EntryContext(caller, integration, provider, connectionId, config, isNew, limits.For(caller.Environment, session?.Id));
     }
 
     /// <summary>The tags and end user a saved connection gets from the session (a reconnect without any keeps the old ones).</summary>
@@ -111,8 +133,9 @@ public sealed class EntryRequest(
         return (session.IsReconnect && saysNothing ? null : session.ConnectionTags(), terms.EndUser, terms.Organization);
     }
 
-    // params[...] from the query (strings only, webhook_url dropped), with the session's defaults winning (spec §4.4).
-    private static JsonObject BuildConnectionConfig(IQueryCollection query, ConnectSession? session, string integrationKey)
+    // params[...] from the query (strings only, webhook_url and automated fields dropped), with the session's defaults
+    // winning (spec §4.4). The integrator's session defaults may set an automated field; the end user may not.
+    private static JsonObject BuildConnectionConfig(IQueryCollection query, ConnectSession? session, string integrationKey, Provider provider)
     {
         var config = new JsonObject();
         foreach (var (key, value) in QueryRules.Map(query, "params"))
@@ -122,6 +145,8 @@ public sealed class EntryRequest(
                 config[key] = value;
             }
         }
+
+        ConnectionConfigRules.DropAutomated(provider, config);
 
         if (session is not null)
         {

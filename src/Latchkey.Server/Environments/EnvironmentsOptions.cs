@@ -10,4 +10,11 @@ public sealed class EnvironmentsOptions
 
     /// <summary><c>LATCHKEY_CONNECTION_LIMIT</c>: live connections allowed per environment (unset: no limit).</summary>
     public int? ConnectionLimit { get; set; }
+
+    /// <summary>
+    /// <c>LATCHKEY_SESSION_MAX_CONNECTIONS</c>: connections one connect session may create (default 10). A session token
+    /// sits in an end user's browser for its whole lifetime; without a cap it could fill the environment.
+    /// Re-authorising an existing connection does not count.
+    /// </summary>
+    public int SessionConnectionLimit { get; set; } = 10;
 }

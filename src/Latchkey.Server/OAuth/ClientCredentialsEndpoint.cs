@@ -85,8 +85,14 @@ public static class ClientCredentialsEndpoint
 
         var (tags, endUser, organization) = EntryRequest.Ownership(session);
         var integration = context.Value.Integration;
-        await writer.SaveAsync(new NewConnection(caller.EnvironmentId, integration.Id, integration.UniqueKey, integration.Provider, context.Value.ConnectionId,
-            token.Value.Credentials, token.Value.ExpiresAt, context.Value.ConnectionConfig, tags, endUser, organization, session?.Terms.WebhookUrlOverride), cancellationToken);
+        var saved = await writer.SaveAsync(new NewConnection(caller.EnvironmentId, integration.Id, integration.UniqueKey, integration.Provider, context.Value.ConnectionId,
+            token.Value.Credentials, token.Value.ExpiresAt, context.Value.ConnectionConfig, tags, endUser, organization, session?.Terms.WebhookUrlOverride,
+            Limits: context.Value.Limits), cancellationToken);
+        if (saved.Failed)
+        {
+            return saved.Error;
+        }
+
         return TypedResults.Ok(new JsonObject { ["providerConfigKey"] = providerConfigKey, ["connectionId"] = context.Value.ConnectionId });
     }
 

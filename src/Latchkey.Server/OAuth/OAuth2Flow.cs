@@ -111,12 +111,22 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
     /// <summary>The authorization code of a callback, or the callback error that says why there is none (spec §5.4 step 4).</summary>
     public static Outcome<string> CodeOf(Provider provider, IQueryCollection query)
     {
+        // RFC 6749 §4.1.2.1: an error response replaces the code. A callback that carries both was not written by a
+        // provider following the spec (or was tampered with on the way), so it fails rather than trusting the code.
+        if (query.TryGetValue("error", out var error) && error.ToString().Length > 0)
+        {
+            return ApiError.BadRequest(ErrorCodes.CallbackErr, $"{provider.DisplayName} answered with an error{ProviderErrorText(query)}.");
+        }
+
         var code = query[provider.GetString("authorization_code_param_in_callback", "code")].ToString();
         return code.Length > 0 ? code
             : ApiError.BadRequest(ErrorCodes.CallbackErr, $"{provider.DisplayName} did not return an authorization code{ProviderErrorText(query)}.");
     }
 
-    /// <summary>Token-response and callback metadata, under the session's non-empty values (spec §5.4 step 7).</summary>
+    /// <summary>
+    /// Token-response and callback metadata, under the session's non-empty values (spec §5.4 step 7) — except for the
+    /// fields the catalog marks <c>automated</c> (§8.3, filled by the system): there the provider's answer wins.
+    /// </summary>
     private static JsonObject ConnectionConfigAfterExchange(Provider provider, OAuthFlow flow, JsonObject body, IQueryCollection query)
     {
         var config = new JsonObject();
@@ -131,6 +141,11 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
 
         foreach (var (key, value) in flow.ConnectionConfig)
         {
+            if (config.ContainsKey(key) && provider.ConnectionConfigFields.TryGetValue(key, out var field) && field.Automated)
+            {
+                continue;
+            }
+
             if (value is not JsonValue scalar || scalar.ToString().Length > 0 || !config.ContainsKey(key))
             {
                 config[key] = value?.DeepClone();

@@ -20,6 +20,7 @@ public sealed class OAuthCallback(
     ProviderCatalog catalog,
     AuthorizationGrants grants,
     ConnectionWriter writer,
+    ConnectionLimits limits,
     FlowLog flowLog)
 {
     /// <summary>What was saved on success, the failure otherwise; and the integration key either way.</summary>
@@ -49,7 +50,7 @@ public sealed class OAuthCallback(
             return Fail(ErrorCodes.StateCookieErr, "This sign-in was started in another browser. Start again from the application.");
         }
 
-        if (await environments.GetAsync(flow.EnvironmentId, cancellationToken) is null || integration is null)
+        if (await environments.GetAsync(flow.EnvironmentId, cancellationToken) is not { } environment || integration is null)
         {
             return Fail(ErrorCodes.EnvironmentRetrievalErr, "The integration of this sign-in no longer exists.");
         }
@@ -74,11 +75,16 @@ public sealed class OAuthCallback(
 
         var ownership = flow.Ownership;
         var connectionId = completed.Value.ConnectionId ?? flow.ConnectionId;
-        await writer.SaveAsync(
+        var saved = await writer.SaveAsync(
             new NewConnection(flow.EnvironmentId, flow.IntegrationId, integration.UniqueKey, integration.Provider, connectionId,
                 completed.Value.Credentials, completed.Value.ExpiresAt, completed.Value.ConnectionConfig, ownership.Tags, ownership.EndUser,
-                ownership.Organization, ownership.WebhookUrlOverride),
+                ownership.Organization, ownership.WebhookUrlOverride, Limits: limits.For(environment, flow.ConnectSessionId)),
             cancellationToken);
+        if (saved.Failed)
+        {
+            return saved.Error;
+        }
+
         return new CallbackSuccess(provider.DisplayName, connectionId, completed.Value.IsPending);
     }
 

@@ -43,6 +43,20 @@ public sealed class OutboundRefusedException(string message) : HttpRequestExcept
 /// <summary>A short, secret-free reason for a failed outbound call, for logs and error messages.</summary>
 public static class OutboundFailure
 {
+    /// <summary>The guard refused the destination: a permanent answer, which trying again cannot change.</summary>
+    public static bool IsRefused(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is OutboundRefusedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static string Describe(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)

@@ -36,6 +36,28 @@ public sealed class Provider
         _ => Definition.GetString("token_url"),
     };
 
+    /// <summary>
+    /// Every URL template of the entry a connection's config is rendered into: the authorize, token, refresh and request
+    /// URLs and the proxy's base URLs, each with whether its values are left unencoded (<c>*_skip_encode</c>).
+    /// </summary>
+    public IEnumerable<(string Key, string Template, bool SkipEncoding)> UrlTemplates()
+    {
+        var skipAuthorize = Definition.GetStringList("authorization_url_skip_encode").Contains("base_url");
+        var skipToken = Definition.GetStringList("token_url_skip_encode").Contains("base_url");
+        var candidates = new List<(string, string?, bool)>
+        {
+            ("authorization_url", AuthorizationUrl, skipAuthorize),
+            ("refresh_url", Definition.GetString("refresh_url"), skipToken),
+            ("request_url", Definition.GetString("request_url"), false),
+            ("proxy.base_url", Proxy?.GetString("base_url"), false),
+            ("proxy.verification.base_url_override", (Proxy?["verification"] as JsonObject)?.GetString("base_url_override"), false),
+        };
+        candidates.AddRange(Definition["token_url"] is JsonObject perMode
+            ? perMode.Select(pair => ("token_url", (string?)pair.Value?.ToString(), skipToken))
+            : [("token_url", Definition.GetString("token_url"), skipToken)]);
+        return candidates.Where(c => c.Item2 is { Length: > 0 }).Select(c => (c.Item1, c.Item2!, c.Item3));
+    }
+
     public IReadOnlyDictionary<string, string> AuthorizationParams => Definition.GetStringMap("authorization_params");
 
     public IReadOnlyDictionary<string, string> TokenParams => Definition.GetStringMap("token_params");

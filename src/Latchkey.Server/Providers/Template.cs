@@ -18,11 +18,20 @@ public static class Template
 
     /// <param name="template">The catalog string.</param>
     /// <param name="values">What placeholders can reference.</param>
-    /// <param name="encode">URL templates percent-encode substituted values (spec §5.13).</param>
+    /// <param name="encode">Percent-encode substituted values.</param>
     /// <param name="now">The clock for <c>${now}</c>.</param>
-    public static string Render(string template, TemplateValues values, bool encode = false, DateTimeOffset? now = null)
+    public static string Render(string template, TemplateValues values, bool encode = false, DateTimeOffset? now = null) =>
+        Render(template, new RenderContext(values, encode, now ?? DateTimeOffset.UtcNow, null));
+
+    /// <summary>
+    /// Renders with <paramref name="substitute"/> deciding the text of each resolved placeholder from the output so far
+    /// (which tells where in a URL it lands), the expression and its value; a null answer leaves the placeholder unresolved.
+    /// </summary>
+    internal static string Render(string template, TemplateValues values, Substitution substitute, DateTimeOffset? now = null) =>
+        Render(template, new RenderContext(values, false, now ?? DateTimeOffset.UtcNow, substitute));
+
+    private static string Render(string template, RenderContext context)
     {
-        var context = new RenderContext(values, encode, now ?? DateTimeOffset.UtcNow);
         var split = template.IndexOf(Fallback, StringComparison.Ordinal);
         if (split < 0)
         {
@@ -31,7 +40,7 @@ public static class Template
 
         // `left || right`: left wins when every placeholder in it resolved, otherwise right (which may be literal).
         var left = RenderPart(template[..split].Trim(), context);
-        return IsComplete(left) ? left : Render(template[(split + Fallback.Length)..].Trim(), values, encode, now);
+        return IsComplete(left) ? left : Render(template[(split + Fallback.Length)..].Trim(), context);
     }
 
     private static string RenderPart(string template, RenderContext context)
@@ -57,7 +66,10 @@ public static class Template
 
             var expression = template[(start + 2)..end];
             var value = Evaluate(expression.Trim(), context);
-            output.Append(value is null ? template[start..(end + 1)] : context.Encode ? Uri.EscapeDataString(value) : value);
+            var text = value is null ? null
+                : context.Substitute is { } substitute ? substitute(output.ToString(), expression.Trim(), value, template[(end + 1)..])
+                : context.Encode ? Uri.EscapeDataString(value) : value;
+            output.Append(text ?? template[start..(end + 1)]);
             position = end + 1;
         }
 
@@ -70,7 +82,7 @@ public static class Template
         if (open > 0 && expression.EndsWith(')') && IsIdentifier(expression.AsSpan(0, open)))
         {
             var arguments = SplitArguments(expression[(open + 1)..^1])
-                .Select(argument => RenderPart(argument, context with { Encode = false }))
+                .Select(argument => RenderPart(argument, context with { Encode = false, Substitute = null }))
                 .ToArray();
             return arguments.All(IsComplete) ? CallFunction(expression[..open], arguments) : null;
         }
@@ -197,12 +209,18 @@ public static class Template
         return true;
     }
 
-    private sealed record RenderContext(TemplateValues Values, bool Encode, DateTimeOffset Now)
+    private sealed record RenderContext(TemplateValues Values, bool Encode, DateTimeOffset Now, Substitution? Substitute)
     {
         // ${random} is one UUID for every occurrence within one render (spec §5.13).
         public string Random { get; } = Guid.NewGuid().ToString();
     }
 }
+
+/// <summary>
+/// The text a resolved placeholder becomes, given the output before it, its expression, its value and the template text
+/// after it; null refuses it.
+/// </summary>
+internal delegate string? Substitution(string renderedBefore, string expression, string value, string templateAfter);
 
 /// <summary><c>${now}</c>, <c>${now:FORMAT}</c> and <c>${now+N:unit:FORMAT}</c> with day.js-style tokens, in UTC.</summary>
 internal static class NowExpression

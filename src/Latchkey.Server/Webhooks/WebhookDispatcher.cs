@@ -21,7 +21,9 @@ public sealed partial class WebhookDispatcher(
     IOptions<WebhooksOptions> options,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
-    private const int Parallelism = 4;
+    // Deliveries attempted at once: enough that a slow receiver does not hold up the others, bounded so a backlog
+    // cannot open hundreds of connections. A claim per delivery, so a crash re-sends each in-flight one at most once.
+    private const int Parallelism = 16;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,6 +71,7 @@ public sealed partial class WebhookDispatcher(
         var stopwatch = Stopwatch.StartNew();
         int? status = null;
         string? error = null;
+        var permanent = false;
         try
         {
             var key = await environments.RevealWebhookSigningKeyAsync(delivery.EnvironmentId, cancellationToken);
@@ -95,10 +98,13 @@ public sealed partial class WebhookDispatcher(
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             error = OutboundFailure.Describe(exception);
+            permanent = OutboundFailure.IsRefused(exception);
         }
 
         var duration = (int)stopwatch.ElapsedMilliseconds;
-        var retryable = error is not null && (status is null or >= 500 or 408 or 429);
+        // The outbound guard refusing the URL (a private or loopback address) is final: retrying for hours would only
+        // repeat the refusal, so the delivery fails at once with the reason.
+        var retryable = error is not null && !permanent && (status is null or >= 500 or 408 or 429);
         var (state, retryAt) = error is null
             ? (DeliveryState.Delivered, (DateTimeOffset?)null)
             : retryable && delivery.Attempts < options.Value.MaxAttempts

@@ -163,6 +163,22 @@ public sealed class AuthWebhookTests
     }
 
     [Fact]
+    public async Task WebhookRefusedByTheOutboundGuard_FailsAtOnce_WithTheReason()
+    {
+        await using var app = await Server.StartAsync(FastPoll);
+        // 127.0.0.2 is loopback outside the tests' allow list (127.0.0.1/32): the guard refuses it before connecting.
+        var patch = await app.Backend.PatchAsJsonAsync("/environment", new { webhook = new { primary_url = "http://127.0.0.2:9/hook" } }, Server.Cancellation);
+        await app.Http.EnsureSuccessAsync(patch);
+        await app.CreateIntegrationAsync("fake-apikey");
+
+        await app.ConnectApiKeyAsync("fake-apikey", await app.CreateSessionTokenAsync());
+        var delivery = Assert.Single(await WaitForSettledDeliveriesAsync(app));
+
+        Assert.Equal((DeliveryState.Failed, 1), (delivery.State, delivery.Attempts));
+        Assert.Contains("Refused to connect", delivery.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerStoppedAfterSaving_DeliversTheEventAfterRestart()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("latchkey-webhook-restart-").FullName;

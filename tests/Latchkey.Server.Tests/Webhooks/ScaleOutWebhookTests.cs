@@ -15,9 +15,10 @@ public sealed class ScaleOutWebhookTests
         await first.Http.EnsureSuccessAsync(patched);
         await first.CreateIntegrationAsync("fake-apikey");
 
-        var token = await first.CreateSessionTokenAsync();
+        // Two sessions: one may create at most LATCHKEY_SESSION_MAX_CONNECTIONS (10 by default).
+        string[] tokens = [await first.CreateSessionTokenAsync(), await first.CreateSessionTokenAsync()];
         var created = await Task.WhenAll(Enumerable.Range(0, Connections).Select(i =>
-            (i % 2 == 0 ? first : second).ConnectApiKeyAsync("fake-apikey", token)));
+            (i % 2 == 0 ? first : second).ConnectApiKeyAsync("fake-apikey", tokens[i / 6])));
         await receiver.WaitForAcceptedAsync(Connections);
         await Task.Delay(TimeSpan.FromSeconds(1), Server.Cancellation); // room for a duplicate to arrive
 
