@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Latchkey.Server.Callers;
+using Latchkey.Server.Connections;
+using Latchkey.Server.Hosting;
+using Latchkey.Server.Integrations;
+using Latchkey.Server.Providers;
+using Latchkey.Server.Refresh;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Server.Proxy;
+
+/// <summary>
+/// <c>ANY /proxy/*</c>: reads Nango's headers, finds the connection, reads its credentials fresh (refreshing them
+/// first when due), sends the call and streams the provider's answer back. Failures of our own are the API's error
+/// envelope; the provider's answers, errors included, pass through unchanged.
+/// </summary>
+public static class ProxyEndpoint
+{
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var startedAt = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var log = context.RequestServices.GetRequiredService<ProxyLog>();
+        var caller = (await Caller.BindAsync(context))!;
+        var options = context.RequestServices.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        var call = ProxyCall.Read(context, options);
+        if (call.Failed)
+        {
+            await call.Error.ExecuteAsync(context);
+            return;
+        }
+
+        var connection = await FindAsync(context, caller, call.Value);
+        if (connection.Failed)
+        {
+            await connection.Error.ExecuteAsync(context);
+            return;
+        }
+
+        var gate = context.RequestServices.GetRequiredService<ConnectionGate>();
+        if (!gate.TryEnter(connection.Value.Connection.Id))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await new ApiError(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequest,
+                $"This connection already has {options.MaxConcurrentPerConnection} proxied calls in flight (LATCHKEY_PROXY_MAX_CONCURRENT_PER_CONNECTION).")
+            { Payload = new { method = context.Request.Method, path = context.Request.Path.Value } }.ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            var result = await ForwardAsync(context, call.Value, connection.Value, options);
+            log.Record(connection.Value.Connection, context.Request.Method, call.Value.Endpoint, result, startedAt);
+        }
+        finally
+        {
+            gate.Leave(connection.Value.Connection.Id);
+        }
+    }
+
+    private sealed record Resolved(StoredConnection Connection, Integration Integration, Provider Provider);
+
+    private static async Task<Outcome<Resolved>> FindAsync(HttpContext context, Caller caller, ProxyCall call)
+    {
+        var services = context.RequestServices;
+        var cancellationToken = context.RequestAborted;
+        var integration = await services.GetRequiredService<IntegrationStore>().FindAsync(caller.EnvironmentId, call.IntegrationKey, cancellationToken);
+        if (integration is null)
+        {
+            return new ApiError(StatusCodes.Status404NotFound, ErrorCodes.UnknownProviderConfig, $"Integration '{call.IntegrationKey}' does not exist.");
+        }
+
+        var connection = await services.GetRequiredService<ConnectionStore>().FindForReadAsync(caller.EnvironmentId, call.IntegrationKey, call.ConnectionId, cancellationToken);
+        if (connection is null)
+        {
+            return new ApiError(StatusCodes.Status404NotFound, ErrorCodes.UnknownConnection,
+                $"Connection '{call.ConnectionId}' does not exist for integration '{call.IntegrationKey}'.");
+        }
+
+        var provider = services.GetRequiredService<ProviderCatalog>().Find(connection.Provider);
+        return provider is null
+            ? ApiError.BadRequest(ErrorCodes.UnknownProviderTemplate, $"Integration '{call.IntegrationKey}' uses provider '{connection.Provider}', which the catalog no longer has.")
+            : new Resolved(connection, integration, provider);
+    }
+
+    private static async Task<ProxyResult> ForwardAsync(HttpContext context, ProxyCall call, Resolved resolved, ProxyOptions options)
+    {
+        var services = context.RequestServices;
+        var cancellationToken = context.RequestAborted;
+        var read = await services.GetRequiredService<CredentialReader>().ReadAsync(resolved.Connection, forceRefresh: false, cancellationToken);
+        if (read.Failed)
+        {
+            return await FailAsync(context, read.Error);
+        }
+
+        services.GetRequiredService<FetchStamps>().Note(resolved.Connection.Id);
+        var integrations = services.GetRequiredService<IntegrationStore>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var body = await ProxyBody.ReadAsync(context, options, cancellationToken);
+        var exchange = new ProxyExchange(call, resolved.Provider, new HttpMethod(context.Request.Method), body,
+            credentials => ProxyAuth.For(resolved.Provider, resolved.Integration, integrations, credentials.Credentials,
+                JsonNode.Parse(credentials.Connection.ConnectionConfig) as JsonObject ?? [], clock));
+        var sent = await services.GetRequiredService<ProxyForwarder>().SendAsync(exchange, read.Value, cancellationToken);
+        if (sent.Failed)
+        {
+            return await FailAsync(context, sent.Error);
+        }
+
+        using var response = sent.Value.Response;
+        var result = new ProxyResult((int)response.StatusCode, sent.Value.Target.Host, null, sent.Value.Retries, sent.Value.Steps);
+        try
+        {
+            await ProxyResponses.WriteAsync(context, response, call.Decompress, cancellationToken);
+            return result;
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The headers are gone already: the body broke off (the provider or the caller hung up). Abort, so the
+            // caller sees a cut connection rather than a short body that looks complete.
+            context.Abort();
+            return result with { ErrorType = "stream_interrupted" };
+        }
+    }
+
+    private static async Task<ProxyResult> FailAsync(HttpContext context, ApiError error)
+    {
+        await error.ExecuteAsync(context);
+        return new ProxyResult(error.Status, null, error.Code, 0, []);
+    }
+}
