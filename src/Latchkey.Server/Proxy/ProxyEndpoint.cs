@@ -25,14 +25,14 @@ public static class ProxyEndpoint
         var call = ProxyCall.Read(context, options);
         if (call.Failed)
         {
-            await call.Error.ExecuteAsync(context);
+            await WriteErrorAsync(context, call.Error);
             return;
         }
 
         var connection = await FindAsync(context, caller, call.Value);
         if (connection.Failed)
         {
-            await connection.Error.ExecuteAsync(context);
+            await WriteErrorAsync(context, connection.Error);
             return;
         }
 
@@ -40,9 +40,9 @@ public static class ProxyEndpoint
         if (!gate.TryEnter(connection.Value.Connection.Id))
         {
             context.Response.Headers.RetryAfter = "1";
-            await new ApiError(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequest,
+            await WriteErrorAsync(context, new ApiError(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequest,
                 $"This connection already has {options.MaxConcurrentPerConnection} proxied calls in flight (LATCHKEY_PROXY_MAX_CONCURRENT_PER_CONNECTION).")
-            { Payload = new { method = context.Request.Method, path = context.Request.Path.Value } }.ExecuteAsync(context);
+            { Payload = new { method = context.Request.Method, path = context.Request.Path.Value } });
             return;
         }
 
@@ -121,9 +121,19 @@ public static class ProxyEndpoint
         }
     }
 
+    /// <summary>
+    /// Our own failures carry <c>Latchkey-Proxy-Error</c>, so that a client can tell them from a provider's answer
+    /// that happens to look like an error envelope.
+    /// </summary>
+    private static Task WriteErrorAsync(HttpContext context, ApiError error)
+    {
+        context.Response.Headers["Latchkey-Proxy-Error"] = error.Code;
+        return error.ExecuteAsync(context);
+    }
+
     private static async Task<ProxyResult> FailAsync(HttpContext context, ApiError error)
     {
-        await error.ExecuteAsync(context);
+        await WriteErrorAsync(context, error);
         return new ProxyResult(error.Status, null, error.Code, 0, []);
     }
 }
