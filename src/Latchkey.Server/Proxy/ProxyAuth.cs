@@ -32,17 +32,25 @@ public sealed class ProxyAuth
 
     public TemplateValues Values => _values;
 
+    /// <summary>Whether requests are signed with the integration's client id and secret (OAuth 1, TBA).</summary>
+    public static bool NeedsIntegration(Provider provider) => provider.AuthMode is AuthModes.OAuth1 or AuthModes.Tba;
+
     public static Outcome<ProxyAuth> For(
-        Provider provider, Integration integration, IntegrationStore integrations, JsonObject credentials, JsonObject connectionConfig, TimeProvider clock)
+        Provider provider, Integration? integration, IntegrationStore integrations, JsonObject credentials, JsonObject connectionConfig, TimeProvider clock)
     {
         var values = ProviderApiRequest.ValuesFor(credentials, connectionConfig);
+        if (integration is null && NeedsIntegration(provider))
+        {
+            return ApiError.BadRequest(ErrorCodes.UnknownProviderConfig, "The connection's integration was deleted.");
+        }
+
         switch (provider.AuthMode)
         {
             case AuthModes.Tba:
-                var tba = TbaSigner.For(integration, integrations, credentials, connectionConfig, clock);
+                var tba = TbaSigner.For(integration!, integrations, credentials, connectionConfig, clock);
                 return tba.Failed ? tba.Error : new ProxyAuth(provider, credentials, values, tba.Value);
             case AuthModes.OAuth1:
-                var consumerKey = integration.ClientId;
+                var consumerKey = integration!.ClientId;
                 var consumerSecret = integrations.OpenSecrets(integration).ClientSecret;
                 if (string.IsNullOrEmpty(consumerKey) || string.IsNullOrEmpty(consumerSecret))
                 {

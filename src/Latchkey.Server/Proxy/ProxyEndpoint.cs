@@ -57,29 +57,32 @@ public static class ProxyEndpoint
         }
     }
 
-    private sealed record Resolved(StoredConnection Connection, Integration Integration, Provider Provider);
+    /// <summary>The connection and its provider; the integration only for modes that sign with its client secret.</summary>
+    private sealed record Resolved(StoredConnection Connection, Provider Provider, Integration? Integration);
 
+    // The hot path reads only the connection (cached in memory); the integration is read when the connection is
+    // missing (to tell which of the two is unknown) or when the mode signs requests with the integration's secret.
     private static async Task<Outcome<Resolved>> FindAsync(HttpContext context, Caller caller, ProxyCall call)
     {
         var services = context.RequestServices;
         var cancellationToken = context.RequestAborted;
-        var integration = await services.GetRequiredService<IntegrationStore>().FindAsync(caller.EnvironmentId, call.IntegrationKey, cancellationToken);
-        if (integration is null)
-        {
-            return new ApiError(StatusCodes.Status404NotFound, ErrorCodes.UnknownProviderConfig, $"Integration '{call.IntegrationKey}' does not exist.");
-        }
-
+        var integrations = services.GetRequiredService<IntegrationStore>();
         var connection = await services.GetRequiredService<ConnectionStore>().FindForReadAsync(caller.EnvironmentId, call.IntegrationKey, call.ConnectionId, cancellationToken);
         if (connection is null)
         {
-            return new ApiError(StatusCodes.Status404NotFound, ErrorCodes.UnknownConnection,
-                $"Connection '{call.ConnectionId}' does not exist for integration '{call.IntegrationKey}'.");
+            return await integrations.FindAsync(caller.EnvironmentId, call.IntegrationKey, cancellationToken) is null
+                ? new ApiError(StatusCodes.Status404NotFound, ErrorCodes.UnknownProviderConfig, $"Integration '{call.IntegrationKey}' does not exist.")
+                : new ApiError(StatusCodes.Status404NotFound, ErrorCodes.UnknownConnection,
+                    $"Connection '{call.ConnectionId}' does not exist for integration '{call.IntegrationKey}'.");
         }
 
-        var provider = services.GetRequiredService<ProviderCatalog>().Find(connection.Provider);
-        return provider is null
-            ? ApiError.BadRequest(ErrorCodes.UnknownProviderTemplate, $"Integration '{call.IntegrationKey}' uses provider '{connection.Provider}', which the catalog no longer has.")
-            : new Resolved(connection, integration, provider);
+        if (services.GetRequiredService<ProviderCatalog>().Find(connection.Provider) is not { } provider)
+        {
+            return ApiError.BadRequest(ErrorCodes.UnknownProviderTemplate, $"Integration '{call.IntegrationKey}' uses provider '{connection.Provider}', which the catalog no longer has.");
+        }
+
+        var integration = ProxyAuth.NeedsIntegration(provider) ? await integrations.FindAsync(caller.EnvironmentId, call.IntegrationKey, cancellationToken) : null;
+        return new Resolved(connection, provider, integration);
     }
 
     private static async Task<ProxyResult> ForwardAsync(HttpContext context, ProxyCall call, Resolved resolved, ProxyOptions options)
