@@ -357,7 +357,7 @@ public static class FakeCatalog
             grant_type: client_credentials
 
         # The proxy's API-key-in-the-query shape, with a fixed header of the provider's.
-        fake-apikey-query:
+        fake-querykey:
           display_name: Fake API Key In The Query
           docs: https://docs.example.test/apikey-query
           auth_mode: API_KEY

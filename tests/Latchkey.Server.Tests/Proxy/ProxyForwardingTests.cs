@@ -48,9 +48,9 @@ public sealed class ProxyForwardingTests
     public async Task ApiKeyInTheQuery_IsAppendedFromTheCatalog_AndNeverLogged()
     {
         await using var app = await Server.StartAsync();
-        var connectionId = await ApiKeyConnectionAsync(app, "fake-apikey-query", "query_key_5b81e2");
+        var connectionId = await ApiKeyConnectionAsync(app, "fake-querykey", "query_key_5b81e2");
 
-        using var request = Call(HttpMethod.Get, "/upstream/echo/items?page=2", "fake-apikey-query", connectionId);
+        using var request = Call(HttpMethod.Get, "/upstream/echo/items?page=2", "fake-querykey", connectionId);
         var echo = await (await app.Backend.SendAsync(request, Server.Cancellation)).EchoAsync();
 
         Assert.Equal("?page=2&api_key=query_key_5b81e2", echo["query"]!.GetValue<string>());
