@@ -21,10 +21,20 @@ using Npgsql;
 // Usage: dotnet run -c Release --project bench/Latchkey.Load [-- --sizes 1000,100000 --duration 10 --threads 2 --connections 32]
 // --postgres URL runs the server on PostgreSQL instead of SQLite: a fresh database is created with the URL's role
 // (which must be allowed to create databases), seeded the same way, and dropped at the end.
+// --proxy measures the proxy instead (ProxyBench.cs): direct vs /proxy against a local upstream, same wrk settings.
 // --hold N keeps the seeded, warmed server up for N seconds before measuring, for a profiler (dotnet-trace).
 
 var settings = Settings.Parse(args);
 var root = Settings.FindRepositoryRoot();
+if (args.Contains("--proxy"))
+{
+    // --proxy: the proxy's added latency and throughput against a local upstream (ProxyBench).
+    Console.WriteLine($"Latchkey proxy benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores, {MachineInfo.CpuModel()}; load average before: {MachineInfo.LoadAverage()}");
+    Run("dotnet", $"build \"{Path.Combine(root, "src/Latchkey.Server")}\" -c Release -nologo -v q -clp:ErrorsOnly", root);
+    await ProxyBench.RunAsync(settings, root);
+    return 0;
+}
+
 Console.WriteLine($"Latchkey load benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {MachineInfo.CpuModel()}, {MachineInfo.MemoryGiB()} GiB; load average before start: {MachineInfo.LoadAverage()}");
 Console.WriteLine($"wrk: {settings.Threads} threads, {settings.Connections} connections, {settings.Duration} s per run, --latency");

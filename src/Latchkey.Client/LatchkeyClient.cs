@@ -15,7 +15,7 @@ namespace Latchkey.Client;
 /// <see cref="LatchkeyServiceCollectionExtensions.AddLatchkeyClient"/> or create it over your own <see cref="HttpClient"/>.
 /// Every failure the server reports is thrown as a <see cref="LatchkeyApiException"/>.
 /// </summary>
-public sealed class LatchkeyClient
+public sealed partial class LatchkeyClient
 {
     private const string UserAgent = "latchkey-dotnet/0.1.0";
 

@@ -13,6 +13,7 @@ using Latchkey.Server.Logs;
 using Latchkey.Server.OAuth;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
+using Latchkey.Server.Proxy;
 using Latchkey.Server.Realtime;
 using Latchkey.Server.Refresh;
 using Latchkey.Server.Settings;
@@ -61,6 +62,7 @@ public static class LatchkeyServer
         builder.AddRefresh();
         builder.AddCredentialEntry();
         builder.AddOAuth();
+        builder.AddProxy();
         builder.AddRealtime();
         builder.AddDashboard();
         builder.AddConnectUi();
@@ -79,6 +81,7 @@ public static class LatchkeyServer
         app.MapRefresh();
         app.MapCredentialEntry();
         app.MapOAuth();
+        app.MapProxy();
         app.MapLogs();
         app.MapDashboard();
         app.MapConnectUi();

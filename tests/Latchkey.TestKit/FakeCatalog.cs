@@ -355,5 +355,52 @@ public static class FakeCatalog
           token_url: {{fakeBaseUrl}}/assertion/token
           token_params:
             grant_type: client_credentials
+
+        # The proxy's API-key-in-the-query shape, with a fixed header of the provider's.
+        fake-querykey:
+          display_name: Fake API Key In The Query
+          docs: https://docs.example.test/apikey-query
+          auth_mode: API_KEY
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            query:
+              api_key: ${apiKey}
+            headers:
+              x-api-version: '2024-01'
+
+        # An API whose base URL is inside a private network: the outbound guard must refuse it.
+        fake-internal:
+          display_name: Fake Internal API
+          docs: https://docs.example.test/internal
+          auth_mode: API_KEY
+          proxy:
+            base_url: http://10.255.255.1
+            headers:
+              x-api-key: ${apiKey}
+
+        # A base URL built from the connection's settings (as Zendesk's subdomain): the guard checks the result.
+        fake-templated:
+          display_name: Fake Templated Host
+          docs: https://docs.example.test/templated
+          auth_mode: API_KEY
+          proxy:
+            base_url: http://${connectionConfig.host}
+            headers:
+              x-api-key: ${apiKey}
+          connection_config:
+            host:
+              type: string
+              title: Host
+
+        fake-oauth1-api:
+          display_name: Fake OAuth 1 API
+          docs: https://docs.example.test/oauth1-api
+          auth_mode: OAUTH1
+          request_url: {{fakeBaseUrl}}/oauth1/request_token
+          authorization_url: {{fakeBaseUrl}}/oauth1/authorize
+          token_url: {{fakeBaseUrl}}/oauth1/access_token
+          signature_method: HMAC-SHA1
+          proxy:
+            base_url: {{fakeBaseUrl}}
         """;
 }

@@ -15,7 +15,8 @@ public sealed partial class FakeProvider
         string? IssuerToReturn = null,
         int? TokenDelayMs = null,
         string? GitHubAppCallbackUrl = null,
-        string? GitHubSetupAction = null);
+        string? GitHubSetupAction = null,
+        string? RefreshToken = null);
 
     public object State => new
     {
@@ -28,6 +29,7 @@ public sealed partial class FakeProvider
         installationTokenCalls = InstallationTokenCalls,
         denyConsent = DenyConsent,
         failRefresh = FailRefresh,
+        currentAccessToken = CurrentAccessTokenOrNull,
     };
 
     private void MapControl(WebApplication app)
@@ -66,6 +68,11 @@ public sealed partial class FakeProvider
             TokenDelay = request.TokenDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : TokenDelay;
             GitHubAppCallbackUrl = request.GitHubAppCallbackUrl ?? GitHubAppCallbackUrl;
             GitHubSetupAction = request.GitHubSetupAction ?? GitHubSetupAction;
+            if (request.RefreshToken is not null)
+            {
+                AcceptRefreshToken(request.RefreshToken);
+            }
+
             return Results.Json(State);
         });
     }

@@ -70,6 +70,13 @@ public sealed partial class FakeProvider
 
     public string? CurrentAccessTokenOrNull { get; private set; }
 
+    /// <summary>Makes <paramref name="refreshToken"/> the one the token endpoint accepts, as if this fake had issued it (for imported connections).</summary>
+    public void AcceptRefreshToken(string refreshToken)
+    {
+        _currentRefreshToken = refreshToken;
+        _issued.Enqueue(refreshToken);
+    }
+
     private void ResetOAuthCounters()
     {
         Interlocked.Exchange(ref _authorizeCalls, 0);

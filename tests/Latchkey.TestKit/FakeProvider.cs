@@ -68,6 +68,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         fake.MapGitHubApp(app);
         fake.MapMcp(app);
         fake.MapControl(app);
+        fake.MapUpstream(app);
         fake.MapClientCertificateToken(app);
         fake.MapClientAssertionToken(app);
         await app.StartAsync();

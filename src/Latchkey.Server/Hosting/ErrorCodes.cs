@@ -53,6 +53,12 @@ public static class ErrorCodes
     public const string ServerError = "server_error";
     public const string GenericErrorSupport = "generic_error_support";
 
+    // Proxy (/proxy/*): failures of our own; the provider's answers pass through unchanged
+    public const string MissingBaseUrl = "missing_base_url";
+    public const string ProxyTargetRefused = "proxy_target_refused";
+    public const string ProxyUpstreamUnreachable = "proxy_upstream_unreachable";
+    public const string ProxyUpstreamTimeout = "proxy_upstream_timeout";
+
     // Refresh outcomes carried inside invalid_credentials (spec §4.6, §5.10)
     public const string RefreshTokenExternalError = "refresh_token_external_error";
     public const string ConnectionRefreshBackoff = "connection_refresh_backoff";

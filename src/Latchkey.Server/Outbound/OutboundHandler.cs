@@ -8,12 +8,12 @@ namespace Latchkey.Server.Outbound;
 /// </summary>
 public static class OutboundHandler
 {
-    public static SocketsHttpHandler Create(GuardedConnector connector, OutboundTrust trust, X509Certificate2? clientCertificate = null)
+    public static SocketsHttpHandler Create(GuardedConnector connector, OutboundTrust trust, X509Certificate2? clientCertificate = null, bool followRedirects = true)
     {
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = connector.ConnectAsync,
-            AllowAutoRedirect = true,
+            AllowAutoRedirect = followRedirects,
             MaxAutomaticRedirections = 5,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             UseCookies = false,

@@ -51,12 +51,8 @@ public static class ProviderApiRequest
             return null;
         }
 
-        var query = proxy.GetStringMap("query")
-            .Select(pair => KeyValuePair.Create(pair.Key, Template.Render(pair.Value, values)))
-            .Where(pair => Template.IsComplete(pair.Value))
-            .ToDictionary(pair => pair.Key, pair => (string?)pair.Value);
         var method = new HttpMethod((verification.GetString("method") ?? "GET").ToUpperInvariant());
-        var request = new HttpRequestMessage(method, QueryHelpers.AddQueryString(url.ToString(), query));
+        var request = new HttpRequestMessage(method, WithProviderQuery(url.ToString(), provider, values));
 
         AddAuthentication(request, provider.AuthMode, credentials);
         if (verification["data"] is JsonNode data)
@@ -64,7 +60,43 @@ public static class ProviderApiRequest
             request.Content = new StringContent(data.ToJsonString(), Encoding.UTF8, "application/json");
         }
 
-        foreach (var (name, template) in proxy.GetStringMap("headers").Concat(verification.GetStringMap("headers")))
+        ApplyHeaders(request, proxy.GetStringMap("headers").Concat(verification.GetStringMap("headers")), values);
+        return request;
+    }
+
+    /// <summary>
+    /// The base URL of a proxy call: the caller's override when the server allows one, else <c>proxy.base_url</c>,
+    /// rendered with the connection's values (spec §5.13). Null when the provider has none or a placeholder stays unresolved.
+    /// </summary>
+    public static Uri? ProxyBaseUrl(Provider provider, string? baseUrlOverride, TemplateValues values)
+    {
+        var template = baseUrlOverride ?? provider.Proxy?.GetString("base_url");
+        return template is null ? null : ProviderUrls.Render(template, values);
+    }
+
+    /// <summary>Appends the provider's <c>proxy.query</c> entries (an API key in the URL, for instance) to <paramref name="url"/>.</summary>
+    public static string WithProviderQuery(string url, Provider provider, TemplateValues values)
+    {
+        var query = (provider.Proxy ?? []).GetStringMap("query")
+            .Select(pair => KeyValuePair.Create(pair.Key, Template.Render(pair.Value, values)))
+            .Where(pair => Template.IsComplete(pair.Value))
+            .ToDictionary(pair => pair.Key, pair => (string?)pair.Value);
+        return query.Count == 0 ? url : QueryHelpers.AddQueryString(url, query);
+    }
+
+    /// <summary>
+    /// What a proxied request carries for its connection: auth by mode (bearer for token modes, basic for BASIC), then
+    /// the provider's <c>proxy.headers</c> rendered with the credentials, which may replace it (spec §5.11, §8.2).
+    /// </summary>
+    public static void AddProviderAuth(HttpRequestMessage request, Provider provider, JsonObject credentials, TemplateValues values)
+    {
+        AddAuthentication(request, provider.AuthMode, credentials);
+        ApplyHeaders(request, (provider.Proxy ?? []).GetStringMap("headers"), values);
+    }
+
+    private static void ApplyHeaders(HttpRequestMessage request, IEnumerable<KeyValuePair<string, string>> headers, TemplateValues values)
+    {
+        foreach (var (name, template) in headers)
         {
             // A header naming a value this connection lacks is dropped rather than sent half-rendered. Content headers
             // (content-type…) describe a body: they go on the body when there is one, and a request without one has
@@ -77,8 +109,6 @@ public static class ProviderApiRequest
                 target.TryAddWithoutValidation(name, value);
             }
         }
-
-        return request;
     }
 
     private static void AddAuthentication(HttpRequestMessage request, string authMode, JsonObject credentials)
@@ -89,8 +119,10 @@ public static class ProviderApiRequest
                 var pair = $"{credentials.GetString("username")}:{credentials.GetString("password")}";
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
                 break;
-            case AuthModes.OAuth2 or AuthModes.OAuth2ClientCredentials or AuthModes.App or AuthModes.Jwt or AuthModes.TwoStep or AuthModes.McpOAuth2 or AuthModes.McpOAuth2Generic:
-                var token = credentials.GetString("access_token") ?? credentials.GetString("token");
+            case AuthModes.OAuth2 or AuthModes.OAuth2ClientCredentials or AuthModes.App or AuthModes.Jwt or AuthModes.TwoStep or AuthModes.McpOAuth2 or AuthModes.McpOAuth2Generic
+                or AuthModes.Custom:
+                // CUSTOM (a GitHub App with a user leg) calls the API with its installation token.
+                var token = credentials.GetString("access_token") ?? credentials.GetString("token") ?? (credentials["app"] as JsonObject)?.GetString("access_token");
                 if (token is not null)
                 {
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

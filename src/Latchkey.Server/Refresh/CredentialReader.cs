@@ -41,6 +41,28 @@ public sealed class CredentialReader(ConnectionSecrets secrets, RefreshCredentia
         return result.Failed ? result : new CredentialRead(result.Value.Connection, result.Value.Credentials.DeepClone().AsObject());
     }
 
+    /// <summary>
+    /// After a provider refused the credentials of <paramref name="used"/> (a 401 on a proxied call): one refresh,
+    /// shared with every concurrent reader of the connection. When someone refreshed since <paramref name="used"/> was
+    /// read, theirs is returned without another grant; a recent failure answers at once, as on a read.
+    /// </summary>
+    public async Task<Outcome<CredentialRead>> RefreshRejectedAsync(StoredConnection used, CancellationToken cancellationToken)
+    {
+        if (!RefreshPolicy.CanRefresh(secrets.Open(used)))
+        {
+            return new CredentialRead(used, secrets.Open(used));
+        }
+
+        if (Guard(used, clock.GetUtcNow()) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var shared = _inFlight.GetOrAdd(used.Id, id => new Lazy<Task<Outcome<CredentialRead>>>(() => RefreshAndForgetAsync(id, used, force: true)));
+        var result = await shared.Value.WaitAsync(cancellationToken);
+        return result.Failed ? result : new CredentialRead(result.Value.Connection, result.Value.Credentials.DeepClone().AsObject());
+    }
+
     // A connection whose refresh just failed, or failed for days, answers at once instead of hammering the provider.
     private static ApiError? Guard(StoredConnection connection, DateTimeOffset now)
     {

@@ -22,7 +22,7 @@ public sealed class LayerTests
         ["Integrations", "Webhooks"],
         ["Refresh", "CredentialEntry"],
         ["OAuth"],
-        ["Connect", "Dashboard", "ConnectUi"],
+        ["Connect", "Dashboard", "ConnectUi", "Proxy"],
     ];
 
     private const string Root = "Latchkey.Server";
