@@ -71,6 +71,7 @@ public static class LatchkeyServer
         app.UseRealtime();
         app.UseHosting();
         app.UseCallers();
+        app.UseRateLimits();
         app.UseDashboard();
         app.MapHealth();
         app.MapSettings();

@@ -133,7 +133,11 @@ public sealed class TestApp : IAsyncDisposable
         var app = LatchkeyServer.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(configuration);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            // The settings may ask for https:// (a certificate test) or for none (LATCHKEY_BIND/LATCHKEY_PORT decide).
+            if (configuration["urls"] is { Length: > 0 } urls)
+            {
+                builder.WebHost.UseUrls(urls);
+            }
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(new SinkLoggerProvider(logs));

@@ -1,3 +1,5 @@
+using Latchkey.Server.Hosting;
+
 namespace Latchkey.Server.Callers;
 
 /// <summary>Who is calling (spec §4.1): secret key, connect session token or public key, checked per endpoint.</summary>
@@ -6,6 +8,8 @@ public static class CallersFeature
     public static WebApplicationBuilder AddCallers(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CallerAuthentication>();
+        builder.Services.AddSingleton<CallerLimits>();
+        builder.Services.AddSingleton<IGlobalRequestLimit>(services => services.GetRequiredService<CallerLimits>());
         return builder;
     }
 

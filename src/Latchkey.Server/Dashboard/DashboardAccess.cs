@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Environments;
@@ -47,27 +48,54 @@ public static class DashboardAccess
     public static IResult ShowLogin(HttpContext http, DashboardContexts contexts, string? returnUrl) =>
         LoginPage(contexts.Csrf(http), returnUrl, problem: null, StatusCodes.Status200OK);
 
-    public static async Task<IResult> LogInAsync(HttpContext http, IFormCollection form, AdminStore admins, DashboardContexts contexts, CancellationToken cancellationToken)
+    public static async Task<IResult> LogInAsync(
+        HttpContext http, IFormCollection form, AdminStore admins, DashboardSessions sessions, LoginThrottle throttle, DashboardContexts contexts, CancellationToken cancellationToken)
     {
         var email = form["email"].ToString();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        var admin = email.Length is > 0 and <= InputLimits.Name && password.Length is > 0 and <= InputLimits.Password
-            ? await admins.VerifyAsync(email, password, cancellationToken)
-            : null;
-        if (admin is null)
+        if (email.Length is 0 or > InputLimits.Name || password.Length is 0 or > InputLimits.Password)
         {
             return LoginPage(contexts.Csrf(http), returnUrl, "Wrong e-mail or password.", StatusCodes.Status401Unauthorized);
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Email, admin), new Claim(ClaimTypes.Name, admin)], DashboardFeature.Scheme);
+        // Locked whether or not the account exists, so the lockout does not tell either.
+        if (throttle.IsLocked(email))
+        {
+            http.Response.Headers.RetryAfter = (throttle.LockoutMinutes * 60).ToString(CultureInfo.InvariantCulture);
+            return LoginThrottle.TooManyPage(http, $"Too many failed logins for this account: it is locked for up to {throttle.LockoutMinutes} minutes.");
+        }
+
+        using var turn = await throttle.HashingTurnAsync(cancellationToken);
+        if (turn is null)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return LoginThrottle.TooManyPage(http, "Too many logins at once. Try again in a moment.");
+        }
+
+        var admin = await admins.VerifyAsync(email, password, cancellationToken);
+        if (admin is null)
+        {
+            throttle.RecordFailure(email);
+            return LoginPage(contexts.Csrf(http), returnUrl, "Wrong e-mail or password.", StatusCodes.Status401Unauthorized);
+        }
+
+        var session = await sessions.StartAsync(admin, cancellationToken);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Email, admin), new Claim(ClaimTypes.Name, admin), new Claim(DashboardSessions.ClaimType, session)], DashboardFeature.Scheme);
         await http.SignInAsync(DashboardFeature.Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect(IsLocalDashboardUrl(returnUrl) ? returnUrl : "/dashboard/dev/connections");
     }
 
-    public static async Task<IResult> LogOutAsync(HttpContext http, IFormCollection form)
+    /// <summary>Ends this session on every instance (its row is deleted), then drops the cookie.</summary>
+    public static async Task<IResult> LogOutAsync(HttpContext http, IFormCollection form, DashboardSessions sessions, CancellationToken cancellationToken)
     {
         _ = form; // Binding the form makes the endpoint validate the antiforgery token.
+        if (http.User.FindFirstValue(DashboardSessions.ClaimType) is { } session)
+        {
+            await sessions.EndAsync(session, cancellationToken);
+        }
+
         await http.SignOutAsync(DashboardFeature.Scheme);
         return Results.Redirect("/dashboard/login");
     }
@@ -96,10 +124,22 @@ public static class DashboardAccess
     {
         var headers = context.HttpContext.Response.Headers;
         headers.CacheControl = "no-store";
-        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        // Scripts only from files served here (no inline script, no event attribute); inline styles stay allowed.
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
         return await next(context);
     }
+
+    /// <summary>The dashboard's only script (the CSP allows no inline one): the share page's copy button.</summary>
+    public static IResult Script() => Results.Text(
+        """
+        var copy = document.getElementById('copy-link');
+        if (copy) {
+          copy.addEventListener('click', function () {
+            navigator.clipboard.writeText(document.getElementById('connect-link').value).then(function () { copy.textContent = 'Copied'; });
+          });
+        }
+        """, "text/javascript");
 
     private static RazorComponentResult<LoginPage> LoginPage(string csrf, string? returnUrl, string? problem, int status) =>
         new RazorComponentResult<LoginPage>(new Dictionary<string, object?> { ["Csrf"] = csrf, ["ReturnUrl"] = returnUrl, ["Problem"] = problem }) { StatusCode = status };

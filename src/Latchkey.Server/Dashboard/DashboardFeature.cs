@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.Cors;
+using Microsoft.AspNetCore.RateLimiting;
+
 namespace Latchkey.Server.Dashboard;
 
 /// <summary>
 /// The dashboard under <c>/dashboard/</c>: server-rendered Razor components (static SSR), an admin cookie
-/// (HttpOnly, SameSite=Strict, Secure over HTTPS), antiforgery on every form. It reuses the features' stores.
+/// (HttpOnly, SameSite=Strict, Secure over HTTPS; each naming a server-side session row), antiforgery on every form. It reuses the features' stores.
 /// </summary>
 public static class DashboardFeature
 {
@@ -26,6 +29,9 @@ public static class DashboardFeature
         builder.Services.AddSingleton<AdminStore>();
         builder.Services.AddHostedService<AdminBootstrap>();
         builder.Services.AddSingleton<DashboardContexts>();
+        builder.Services.AddSingleton<DashboardSessions>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.Configure<RateLimiterOptions>(limits => limits.AddPolicy<(string, long), LoginThrottle.PerIp>(LoginThrottle.PerIpPolicy));
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery(options =>
         {
@@ -40,11 +46,15 @@ public static class DashboardFeature
             options.Cookie.Path = "/dashboard";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure when the request is HTTPS: served here with a certificate, or a trusted proxy's X-Forwarded-Proto
+            // (applied first in the pipeline, see Hosting/Transport.cs).
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.ExpireTimeSpan = DashboardSessions.IdleLifetime;
             options.SlidingExpiration = true;
             options.LoginPath = "/dashboard/login";
+            options.Events.OnValidatePrincipal = DashboardSessions.ValidateAsync;
         });
+
         return builder;
     }
 
@@ -57,12 +67,15 @@ public static class DashboardFeature
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
-        var open = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().AddEndpointFilter(DashboardAccess.SecurityHeaders);
+        // The dashboard is same-origin only: no CORS answer at all (the API's `*` policy is for the API, spec §10.1).
+        var open = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
+            .AddEndpointFilter(DashboardAccess.SecurityHeaders);
         open.MapGet("", DashboardAccess.Home);
         open.MapGet("/login", DashboardAccess.ShowLogin);
-        open.MapPost("/login", DashboardAccess.LogInAsync);
+        open.MapPost("/login", DashboardAccess.LogInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
+        open.MapGet("/assets/dashboard.js", DashboardAccess.Script);
 
-        var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription()
+        var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
             .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAccess.RequireAdmin);
         pages.MapPost("/logout", DashboardAccess.LogOutAsync);
 

@@ -8,11 +8,11 @@ namespace Latchkey.Server.Hosting;
 /// The URLs the server gives out (connect links, logos, the OAuth callback). Configured ones win; otherwise they
 /// are derived from the address the server actually listens on, so a test host on a random port works unchanged.
 /// </summary>
-public sealed class PublicUrls(IOptions<ServerOptions> options, IServer server)
+public sealed class PublicUrls(IOptions<ServerOptions> options, IServer server, IHttpContextAccessor requests)
 {
     private string? _derivedServerUrl;
 
-    public string Server => Trim(options.Value.ServerUrl) ?? (_derivedServerUrl ??= DeriveFromListener());
+    public string Server => Trim(options.Value.ServerUrl) ?? FromProxiedRequest() ?? (_derivedServerUrl ??= DeriveFromListener());
 
     public string Callback => Trim(options.Value.CallbackUrl) ?? Server + "/oauth/callback";
 
@@ -32,6 +32,19 @@ public sealed class PublicUrls(IOptions<ServerOptions> options, IServer server)
     /// returned (DESIGN decision 9).
     /// </summary>
     public string ConnectLink(string sessionToken) => $"{ConnectUi}?session_token={sessionToken}&apiURL={Uri.EscapeDataString(Server)}";
+
+    // Behind a trusted proxy that forwarded the public scheme or host, the request knows the public URL (the
+    // forwarded-headers middleware keeps the replaced values in X-Original-*, and applies them only from LATCHKEY_TRUSTED_PROXIES).
+    private string? FromProxiedRequest()
+    {
+        if (options.Value.Proxies.Count == 0 || requests.HttpContext?.Request is not { Host.HasValue: true } request ||
+            !(request.Headers.ContainsKey("X-Original-Proto") || request.Headers.ContainsKey("X-Original-Host")))
+        {
+            return null;
+        }
+
+        return $"{request.Scheme}://{request.Host.Value}";
+    }
 
     private static string? Trim(string? url) => string.IsNullOrWhiteSpace(url) ? null : url.Trim().TrimEnd('/');
 

@@ -23,4 +23,19 @@ public sealed class ServerOptions
 
     /// <summary><c>LATCHKEY_MAX_BODY_BYTES</c>: the largest request body accepted (default 1 MiB).</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary><c>LATCHKEY_TRUSTED_PROXIES</c>: IPs/CIDRs whose <c>X-Forwarded-For/-Proto/-Host</c> are believed (default none).</summary>
+    public string? TrustedProxies { get; set; }
+
+    /// <summary><c>LATCHKEY_TLS_CERT_FILE</c>: serve HTTPS with this certificate (PEM, or .pfx/.p12).</summary>
+    public string? TlsCertificateFile { get; set; }
+
+    /// <summary><c>LATCHKEY_TLS_KEY_FILE</c>: the PEM private key of the certificate, when not in the same file.</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary><c>LATCHKEY_TLS_CERT_PASSWORD</c>: the password of a .pfx/.p12 file.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>The parsed <see cref="TrustedProxies"/>.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> Proxies => Transport.ParseProxies(TrustedProxies) ?? [];
 }

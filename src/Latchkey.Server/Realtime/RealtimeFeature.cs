@@ -1,3 +1,4 @@
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Storage;
 
 namespace Latchkey.Server.Realtime;
@@ -17,6 +18,7 @@ public static class RealtimeFeature
             .Validate(options => options.WebSocketsPath.StartsWith('/'), "LATCHKEY_WEBSOCKETS_PATH must start with '/'.")
             .ValidateOnStart();
         builder.Services.AddSingleton<RealtimeHub>();
+        builder.Services.AddSingleton<SocketLimits>();
         // On PostgreSQL the callback may land on another instance than the socket (DESIGN "Scale-out").
         builder.Services.AddSingleton<IAuthResultBus>(services => services.GetRequiredService<Database>().Dialect == SqlDialect.Postgres
             ? ActivatorUtilities.CreateInstance<PostgresAuthResultBus>(services)
@@ -38,8 +40,16 @@ public static class RealtimeFeature
                 return;
             }
 
+            var limits = context.RequestServices.GetRequiredService<SocketLimits>();
+            using var lease = limits.TryOpen(context);
+            if (!lease.IsAcquired)
+            {
+                await RateLimits.WriteTooManyRequests(context);
+                return;
+            }
+
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await context.RequestServices.GetRequiredService<RealtimeHub>().RunAsync(socket, context.RequestAborted);
+            await context.RequestServices.GetRequiredService<RealtimeHub>().RunAsync(socket, limits.IdleLifetime, context.RequestAborted);
         });
         return app;
     }

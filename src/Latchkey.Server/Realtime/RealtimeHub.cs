@@ -9,17 +9,16 @@ namespace Latchkey.Server.Realtime;
 /// <summary>
 /// The WebSockets the SDK opens while an OAuth popup runs. The server speaks first (<c>connection_ack</c> with the
 /// client id, spec §2.6 step 5), sends at most one outcome, then closes the socket (DESIGN decision 5). The client
-/// never sends anything; a socket unused for ten minutes is closed and forgotten.
+/// never sends anything; a socket that got no outcome within its idle lifetime (LATCHKEY_RATE_LIMIT_WEBSOCKET_IDLE_SECONDS) is closed and forgotten.
 /// </summary>
 public sealed class RealtimeHub(ILogger<RealtimeHub> logger)
 {
-    public static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<string, Client> _clients = new(StringComparer.Ordinal);
 
     public int Count => _clients.Count;
 
     /// <summary>Serves one accepted socket until it closes, fails, or idles out.</summary>
-    public async Task RunAsync(WebSocket socket, CancellationToken requestAborted)
+    public async Task RunAsync(WebSocket socket, TimeSpan idleLifetime, CancellationToken requestAborted)
     {
         var id = Guid.NewGuid().ToString();
         var client = new Client(socket);
@@ -28,7 +27,7 @@ public sealed class RealtimeHub(ILogger<RealtimeHub> logger)
         {
             await client.SendAsync(new Ack("connection_ack", id), requestAborted);
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-            idle.CancelAfter(IdleLifetime);
+            idle.CancelAfter(idleLifetime);
             var buffer = new byte[256];
             while (socket.State == WebSocketState.Open)
             {

@@ -25,6 +25,7 @@ public sealed partial class TableOwnerTests
         ["webhook_deliveries"] = "Webhooks",
         ["webhook_attempts"] = "Webhooks",
         ["dashboard_admins"] = "Dashboard",
+        ["dashboard_sessions"] = "Dashboard",
         ["data_protection_keys"] = "Vault",
     };
 

@@ -1,0 +1,88 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Latchkey.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Latchkey.Server.Dashboard;
+
+/// <summary>
+/// Server-side dashboard sessions. The login cookie (Data Protection, keys in the database) names a session; every
+/// dashboard request checks its row, uncached, so a deleted row (logout, password change) ends the session at once on
+/// every instance. The row holds the SHA-256 of the id, never the id.
+/// </summary>
+public sealed class DashboardSessions(Database database, TimeProvider clock)
+{
+    public const string ClaimType = "latchkey:dashboard-session";
+
+    /// <summary>A session unused this long is over (the cookie slides as long; the row decides).</summary>
+    public static readonly TimeSpan IdleLifetime = TimeSpan.FromHours(8);
+
+    // A used session's row is touched at most this often, so browsing does not write on every page.
+    private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
+
+    public async Task<string> StartAsync(string email, CancellationToken cancellationToken)
+    {
+        var id = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var stale = now - (long)IdleLifetime.TotalMilliseconds;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM dashboard_sessions WHERE last_seen_at < @stale", new { stale }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO dashboard_sessions (id_hash, email, created_at, last_seen_at) VALUES (@hash, @email, @now, @now)",
+            new { hash = Hash(id), email, now }, cancellationToken: cancellationToken));
+        return id;
+    }
+
+    /// <summary>Whether the session still exists and has been used within <see cref="IdleLifetime"/>.</summary>
+    public async Task<bool> IsLiveAsync(string id, CancellationToken cancellationToken)
+    {
+        var hash = Hash(id);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var lastSeen = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT last_seen_at FROM dashboard_sessions WHERE id_hash = @hash", new { hash }, cancellationToken: cancellationToken));
+        if (lastSeen is not { } seen || now - seen > IdleLifetime.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        if (now - seen > TouchEvery.TotalMilliseconds)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE dashboard_sessions SET last_seen_at = @now WHERE id_hash = @hash", new { hash, now }, cancellationToken: cancellationToken));
+        }
+
+        return true;
+    }
+
+    public async Task EndAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM dashboard_sessions WHERE id_hash = @hash", new { hash = Hash(id) }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Ends every session of an admin, inside the caller's transaction (the password change).</summary>
+    internal static Task EndAllAsync(DbConnection connection, DbTransaction transaction, string email, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM dashboard_sessions WHERE email = @email", new { email }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>The cookie handler's check on every authenticated dashboard request.</summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var id = context.Principal?.FindFirst(ClaimType)?.Value;
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<DashboardSessions>();
+        if (id is null || !await sessions.IsLiveAsync(id, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(DashboardFeature.Scheme);
+        }
+    }
+
+    private static string Hash(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Latchkey.Server.Tests.Dashboard;
+
+/// <summary>The dashboard is same-origin only: no CORS answer, no inline script allowed or used.</summary>
+public sealed partial class DashboardHeaderTests
+{
+    private const string Email = "ops@example.com";
+    private const string Password = "a long enough dashboard password";
+    private static readonly Dictionary<string, string?> Admin = new() { ["LATCHKEY_ADMIN_EMAIL"] = Email, ["LATCHKEY_ADMIN_PASSWORD"] = Password };
+
+    [Fact]
+    public async Task Dashboard_AnswersNoCors_WhileTheApiKeepsItsStar()
+    {
+        await using var app = await Server.StartAsync(Admin);
+        using var browser = new DashboardLoginBrowser(app, new() { ["Origin"] = "https://evil.example" });
+        await browser.LogInAsync(Email, Password);
+
+        var page = await browser.Client.GetAsync("/dashboard/dev/connections", Server.Cancellation);
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/providers");
+        api.Headers.Add("Origin", "https://evil.example");
+        api.Headers.Authorization = new("Bearer", app.SecretKey);
+        var apiAnswer = await app.Http.SendAsync(api, Server.Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.False(page.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.Equal("*", apiAnswer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
+    public async Task EveryPage_HasAScriptPolicyWithoutUnsafeInline_AndNoInlineScript()
+    {
+        await using var app = await Server.StartAsync(Admin);
+        await app.CreateIntegrationAsync("fake-apikey");
+        using var browser = new DashboardLoginBrowser(app);
+        await browser.LogInAsync(Email, Password);
+        var token = await browser.FormTokenAsync("/dashboard/dev/connections/share");
+        var share = await browser.Client.PostAsync("/dashboard/dev/connections/share", new FormUrlEncodedContent(
+            [KeyValuePair.Create("__RequestVerificationToken", token), KeyValuePair.Create("end_user_id", "u1"), KeyValuePair.Create("integration", "fake-apikey")]),
+            Server.Cancellation);
+        var shareHtml = await share.Content.ReadAsStringAsync(Server.Cancellation);
+
+        foreach (var path in new[] { "/dashboard/login", "/dashboard/dev/connections", "/dashboard/dev/connections/share", "/dashboard/dev/integrations", "/dashboard/dev/settings" })
+        {
+            var page = await browser.Client.GetAsync(path, Server.Cancellation);
+            var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+            var scripts = ScriptSource().Match(policy).Groups[1].Value;
+            Assert.DoesNotContain("unsafe-inline", scripts, StringComparison.Ordinal);
+            AssertNoInlineScript(await page.Content.ReadAsStringAsync(Server.Cancellation));
+        }
+
+        Assert.Contains("id=\"copy-link\"", shareHtml, StringComparison.Ordinal);
+        AssertNoInlineScript(shareHtml);
+        var script = await browser.Client.GetAsync("/dashboard/assets/dashboard.js", Server.Cancellation);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("copy-link", await script.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
+    }
+
+    private static void AssertNoInlineScript(string html)
+    {
+        Assert.DoesNotMatch(InlineHandler(), html);
+        Assert.DoesNotMatch(InlineScript(), html);
+    }
+
+    [GeneratedRegex("script-src ([^;]*)")]
+    private static partial Regex ScriptSource();
+
+    [GeneratedRegex(@"\son[a-z]+\s*=", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineHandler();
+
+    [GeneratedRegex(@"<script(?![^>]*\ssrc=)[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineScript();
+}
