@@ -6,8 +6,8 @@ namespace Latchkey.Server.Storage.Migrations;
 /// Dashboard login sessions, one row each, checked on every dashboard request: deleting the row ends the session on
 /// every instance (logout, a password change). The cookie carries the session id; the row only its SHA-256.
 /// </summary>
-[Migration(30, "Dashboard sessions")]
-public sealed class M030DashboardSessions : Migration
+[Migration(31, "Dashboard sessions")]
+public sealed class M031DashboardSessions : Migration
 {
     public override void Up()
     {
