@@ -26,6 +26,7 @@ public sealed partial class TableOwnerTests
         ["webhook_attempts"] = "Webhooks",
         ["dashboard_admins"] = "Dashboard",
         ["data_protection_keys"] = "Vault",
+        ["vault_key_checks"] = "Vault",
     };
 
     private static readonly string ServerFolder = RepositoryFiles.PathOf("src", "Latchkey.Server");
