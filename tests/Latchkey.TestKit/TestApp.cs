@@ -95,7 +95,8 @@ public sealed class TestApp : IAsyncDisposable
         FakeTimeProvider? clock = null,
         FakeProvider? fake = null,
         string? dataDirectory = null,
-        Action<string>? echo = null)
+        Action<string>? echo = null,
+        string? contentRoot = null)
     {
         var ownsFake = fake is null;
         var ownsDataDirectory = dataDirectory is null;
@@ -130,7 +131,8 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         var logs = new LogSink { Echo = echo };
-        var app = LatchkeyServer.Build([], builder =>
+        // A content root of its own is what a server started from another working directory gets: no appsettings.json.
+        var app = LatchkeyServer.Build(contentRoot is null ? [] : ["--contentRoot", contentRoot], builder =>
         {
             builder.Configuration.AddInMemoryCollection(configuration);
             // The settings may ask for https:// (a certificate test) or for none (LATCHKEY_BIND/LATCHKEY_PORT decide).

@@ -49,11 +49,9 @@ public static class HostingFeature
             kestrel.AddServerHeader = false;
         });
 
-        // Request-start lines print the full URL, and browser entry points carry connect_session_token in the query
-        // (spec §2.4): these categories stay at Warning whatever the configuration says, so no token reaches a log.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        // URLs carry session tokens, states and codes: the categories that print them stay at Warning whatever the
+        // configuration (or its absence, outside the app folder) says, so no token reaches a log.
+        builder.Services.AddUrlLoggingGuard();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

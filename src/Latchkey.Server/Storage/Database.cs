@@ -43,6 +43,7 @@ public sealed class Database : IAsyncDisposable
             else
             {
                 Directory.CreateDirectory(storage.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                OwnerOnlyFiles.SecureSqliteFiles(storage.SqlitePath);
             }
 
             _sqliteConnectionString = new SqliteConnectionStringBuilder

@@ -85,6 +85,7 @@ public static class KeyCommands
             }
         }
 
+        await new KeyCheckStore(codec, ring, TimeProvider.System).KeepOnlyCurrentAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return changed;
     }

@@ -23,9 +23,11 @@ public sealed class SecretCodec(KeyRing keyRing) : IDisposable
 
     public string Seal(string plaintext, SealedField field) => Seal(Encoding.UTF8.GetBytes(plaintext), field);
 
-    public string Seal(ReadOnlySpan<byte> plaintext, SealedField field)
+    public string Seal(ReadOnlySpan<byte> plaintext, SealedField field) => SealWith(keyRing.Current, plaintext, field);
+
+    /// <summary>Seals with a given key of the ring: only for the check value each key leaves in the database.</summary>
+    internal string SealWith(EncryptionKey key, ReadOnlySpan<byte> plaintext, SealedField field)
     {
-        var key = keyRing.Current;
         var payload = new byte[NonceSize + plaintext.Length + TagSize];
         var nonce = payload.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);

@@ -19,6 +19,7 @@ public static class VaultFeature
             services.GetRequiredService<ILogger<KeyRing>>()));
         builder.Services.AddSingleton<SecretCodec>();
         builder.Services.AddSingleton<TokenHasher>();
+        builder.Services.AddSingleton<KeyCheckStore>();
         builder.Services.AddHostedService<EncryptionKeyCheck>();
         AddDataProtectionKeys(builder);
         return builder;

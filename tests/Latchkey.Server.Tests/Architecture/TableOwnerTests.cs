@@ -27,6 +27,7 @@ public sealed partial class TableOwnerTests
         ["dashboard_admins"] = "Dashboard",
         ["dashboard_sessions"] = "Dashboard",
         ["data_protection_keys"] = "Vault",
+        ["vault_key_checks"] = "Vault",
     };
 
     private static readonly string ServerFolder = RepositoryFiles.PathOf("src", "Latchkey.Server");
