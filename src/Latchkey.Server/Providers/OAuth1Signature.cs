@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.Providers;
 
@@ -60,4 +61,29 @@ public static class OAuth1Signature
     /// <summary>The <c>Authorization: OAuth …</c> header value for the protocol parameters (RFC 5849 §3.5.1).</summary>
     public static string Header(IEnumerable<KeyValuePair<string, string>> protocolParameters) =>
         "OAuth " + string.Join(", ", protocolParameters.Select(p => $"{Encode(p.Key)}=\"{Encode(p.Value)}\""));
+
+    /// <summary>
+    /// Signs an API request with a token (RFC 5849 §3.5.1 header): the protocol parameters and the URL's query take
+    /// part in the signature; a form body does not (it may be streamed), and neither does <paramref name="realm"/>.
+    /// </summary>
+    public static void SignRequest(
+        HttpRequestMessage request, string signatureMethod, string consumerKey, string consumerSecret, string token, string? tokenSecret,
+        DateTimeOffset now, string? realm = null)
+    {
+        var url = request.RequestUri!;
+        var protocol = new List<KeyValuePair<string, string>>
+        {
+            new("oauth_consumer_key", consumerKey),
+            new("oauth_nonce", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
+            new("oauth_signature_method", signatureMethod),
+            new("oauth_timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("oauth_token", token),
+            new("oauth_version", "1.0"),
+        };
+        var query = QueryHelpers.ParseQuery(url.Query).SelectMany(pair => pair.Value.Select(value => KeyValuePair.Create(pair.Key, value ?? "")));
+        var baseString = BaseString(request.Method.Method, url, protocol.Concat(query));
+        protocol.Add(new("oauth_signature", Sign(signatureMethod, baseString, consumerSecret, tokenSecret)));
+        var header = Header(protocol);
+        request.Headers.TryAddWithoutValidation("Authorization", realm is null ? header : $"OAuth realm=\"{Encode(realm)}\", {header["OAuth ".Length..]}");
+    }
 }

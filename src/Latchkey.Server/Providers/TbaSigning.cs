@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace Latchkey.Server.Providers;
 
 /// <summary>The four secrets of a NetSuite token-based-authentication request: the integration's and the user's token.</summary>
@@ -26,24 +22,6 @@ public static class TbaSigning
     /// </summary>
     public static string Realm(string accountId) => accountId.Replace('-', '_').ToUpperInvariant();
 
-    public static void Sign(HttpRequestMessage request, TbaKeys keys, string accountId, DateTimeOffset now)
-    {
-        var url = request.RequestUri!;
-        var protocol = new List<KeyValuePair<string, string>>
-        {
-            new("oauth_consumer_key", keys.ConsumerKey),
-            new("oauth_token", keys.TokenId),
-            new("oauth_signature_method", SignatureMethod),
-            new("oauth_timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new("oauth_nonce", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
-            new("oauth_version", "1.0"),
-        };
-
-        // The query takes part in the signature (RFC 5849 §3.4.1.3.1); the realm does not.
-        var query = QueryHelpers.ParseQuery(url.Query).SelectMany(pair => pair.Value.Select(value => KeyValuePair.Create(pair.Key, value ?? "")));
-        var baseString = OAuth1Signature.BaseString(request.Method.Method, url, protocol.Concat(query));
-        protocol.Add(new("oauth_signature", OAuth1Signature.Sign(SignatureMethod, baseString, keys.ConsumerSecret, keys.TokenSecret)));
-        var header = OAuth1Signature.Header(protocol);
-        request.Headers.TryAddWithoutValidation("Authorization", $"OAuth realm=\"{OAuth1Signature.Encode(Realm(accountId))}\", {header["OAuth ".Length..]}");
-    }
+    public static void Sign(HttpRequestMessage request, TbaKeys keys, string accountId, DateTimeOffset now) =>
+        OAuth1Signature.SignRequest(request, SignatureMethod, keys.ConsumerKey, keys.ConsumerSecret, keys.TokenId, keys.TokenSecret, now, Realm(accountId));
 }

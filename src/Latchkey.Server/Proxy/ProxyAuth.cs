@@ -1,11 +1,8 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
 using Latchkey.Server.Providers;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Server.Proxy;
 
@@ -61,7 +58,7 @@ public sealed class ProxyAuth
                 var token = credentials.GetString("oauth_token") ?? "";
                 var tokenSecret = credentials.GetString("oauth_token_secret");
                 return new ProxyAuth(provider, credentials, values,
-                    request => SignOAuth1(request, signatureMethod, consumerKey, consumerSecret, token, tokenSecret, clock.GetUtcNow()));
+                    request => OAuth1Signature.SignRequest(request, signatureMethod, consumerKey, consumerSecret, token, tokenSecret, clock.GetUtcNow()));
             default:
                 return new ProxyAuth(provider, credentials, values, null);
         }
@@ -80,25 +77,5 @@ public sealed class ProxyAuth
             request.Headers.Remove("Authorization");
             _sign(request);
         }
-    }
-
-    // RFC 5849 §3.4: the query takes part in the signature. Form bodies are not read for it (they may be streamed),
-    // so an OAuth 1 provider that expects form parameters signed needs them in the query.
-    private static void SignOAuth1(HttpRequestMessage request, string signatureMethod, string consumerKey, string consumerSecret, string token, string? tokenSecret, DateTimeOffset now)
-    {
-        var url = request.RequestUri!;
-        var protocol = new List<KeyValuePair<string, string>>
-        {
-            new("oauth_consumer_key", consumerKey),
-            new("oauth_nonce", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
-            new("oauth_signature_method", signatureMethod),
-            new("oauth_timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new("oauth_token", token),
-            new("oauth_version", "1.0"),
-        };
-        var query = QueryHelpers.ParseQuery(url.Query).SelectMany(pair => pair.Value.Select(value => KeyValuePair.Create(pair.Key, value ?? "")));
-        var baseString = OAuth1Signature.BaseString(request.Method.Method, url, protocol.Concat(query));
-        protocol.Add(new("oauth_signature", OAuth1Signature.Sign(signatureMethod, baseString, consumerSecret, tokenSecret)));
-        request.Headers.TryAddWithoutValidation("Authorization", OAuth1Signature.Header(protocol));
     }
 }
