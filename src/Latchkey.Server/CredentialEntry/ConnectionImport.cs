@@ -95,7 +95,7 @@ public static class ConnectionImport
         if (provider.AuthMode is AuthModes.ApiKey or AuthModes.Basic or AuthModes.Tba &&
             await verifier.VerifyAsync(provider, credentials.Value.Stored, config, cancellationToken, sign) == VerificationOutcome.Rejected)
         {
-            return ApiError.BadRequest(provider.AuthMode == AuthModes.Tba ? ErrorCodes.InvalidCredentials : ErrorCodes.ConnectionTestFailed,
+            return ApiError.BadRequest(CredentialVerifier.RefusalCode(provider),
                 $"{provider.DisplayName} did not accept these credentials.");
         }
 

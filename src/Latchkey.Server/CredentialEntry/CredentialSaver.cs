@@ -69,8 +69,7 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
         }));
         if (outcome == VerificationOutcome.Rejected)
         {
-            // TBA reports a refused test as invalid_credentials (spec §4.4); every other mode as connection_test_failed.
-            var code = context.Provider.AuthMode == AuthModes.Tba ? ErrorCodes.InvalidCredentials : ErrorCodes.ConnectionTestFailed;
+            var code = CredentialVerifier.RefusalCode(context.Provider);
             var message = $"{context.Provider.DisplayName} did not accept these credentials. Check them and try again.";
             Record(false, code, message);
             return ApiError.BadRequest(code, message);

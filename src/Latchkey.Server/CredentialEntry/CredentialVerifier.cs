@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
 
@@ -23,6 +24,10 @@ public enum VerificationOutcome
 /// </summary>
 public sealed class CredentialVerifier(IHttpClientFactory httpClients, ILogger<CredentialVerifier> logger)
 {
+    /// <summary>The error code of refused credentials: TBA answers <c>invalid_credentials</c> (spec §4.4, §5.11), every other mode <c>connection_test_failed</c>.</summary>
+    public static string RefusalCode(Provider provider) =>
+        provider.AuthMode == AuthModes.Tba ? ErrorCodes.InvalidCredentials : ErrorCodes.ConnectionTestFailed;
+
     /// <param name="provider">Whose verification endpoints to call.</param>
     /// <param name="credentials">The candidate credentials.</param>
     /// <param name="connectionConfig">The connection's settings.</param>
