@@ -49,6 +49,8 @@ internal static class ProxyBench
         start.Environment["LATCHKEY_PROVIDERS_FILE"] = providersFile;
         start.Environment["LATCHKEY_OUTBOUND_ALLOW"] = "127.0.0.1/32";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The per-environment API limit (60,000/min by default) would answer 429 after the first rounds: off here.
+        start.Environment["LATCHKEY_RATE_LIMIT_API"] = "0";
         using var server = Process.Start(start)!;
         server.OutputDataReceived += (_, _) => { };
         server.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[server] {e.Data}"); } };

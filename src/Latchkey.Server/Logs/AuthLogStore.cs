@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Latchkey.Server.Hosting.Validation;
@@ -47,7 +49,8 @@ public sealed class AuthLogStore(Database database)
         """;
 
     /// <summary>
-    /// Inserts a batch. A failed refresh also points its connection's <c>errors[].log_id</c> at the new entry.
+    /// Inserts a batch in one transaction (each entry's uid was chosen when it was made, so a connection's
+    /// <c>errors[].log_id</c> can point at it before it is written).
     /// </summary>
     public async Task InsertAsync(IReadOnlyList<AuthLogEntry> entries, CancellationToken cancellationToken)
     {
@@ -58,28 +61,21 @@ public sealed class AuthLogStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+
+        // One command for the whole batch, its parameters re-bound per row: the statement is parsed once (SQLite
+        // keeps it prepared while the command lives), not once per entry as a fresh command per row would.
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            """
+            INSERT INTO auth_logs (uid, environment_id, kind, integration_key, connection_id, success, error_type, message, steps, started_at, duration_ms)
+            VALUES (@uid, @environmentId, @kind, @integrationKey, @connectionId, @success, @errorType, @message, @steps, @startedAt, @durationMs)
+            """;
+        var row = InsertParameters.AddTo(command);
         foreach (var entry in entries)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO auth_logs (uid, environment_id, kind, integration_key, connection_id, success, error_type, message, steps, started_at, duration_ms)
-                VALUES (@Uid, @EnvironmentId, @Kind, @IntegrationKey, @ConnectionId, @success, @ErrorType, @message, @steps, @startedAt, @durationMs)
-                """,
-                new
-                {
-                    entry.Uid,
-                    entry.EnvironmentId,
-                    entry.Kind,
-                    entry.IntegrationKey,
-                    entry.ConnectionId,
-                    success = entry.Success ? 1 : 0,
-                    entry.ErrorType,
-                    message = Truncate(entry.Message, InputLimits.Text),
-                    steps = JsonSerializer.Serialize(entry.Steps.Select(s => new StoredStep(Truncate(s.Name, InputLimits.StepName)!, s.At.ToUnixTimeMilliseconds(), Truncate(s.Detail, InputLimits.StepDetail)))),
-                    startedAt = entry.StartedAt.ToUnixTimeMilliseconds(),
-                    durationMs = (int)Math.Min(int.MaxValue, entry.Duration.TotalMilliseconds),
-                },
-                transaction, cancellationToken: cancellationToken));
+            row.Bind(entry);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -135,4 +131,49 @@ public sealed class AuthLogStore(Database database)
     }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    /// <summary>The parameters of the insert, created once per batch and given each entry's values in turn.</summary>
+    private sealed class InsertParameters
+    {
+        private readonly DbParameter[] _values;
+
+        private InsertParameters(DbParameter[] values) => _values = values;
+
+        public static InsertParameters AddTo(DbCommand command)
+        {
+            // Typed, so that PostgreSQL knows a null's type too.
+            (string Name, DbType Type)[] columns =
+            [
+                ("uid", DbType.String), ("environmentId", DbType.Int64), ("kind", DbType.String), ("integrationKey", DbType.String),
+                ("connectionId", DbType.String), ("success", DbType.Int32), ("errorType", DbType.String), ("message", DbType.String),
+                ("steps", DbType.String), ("startedAt", DbType.Int64), ("durationMs", DbType.Int32),
+            ];
+            var values = columns.Select(column =>
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = column.Name;
+                parameter.DbType = column.Type;
+                command.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+            return new InsertParameters(values);
+        }
+
+        public void Bind(AuthLogEntry entry)
+        {
+            Set(0, entry.Uid);
+            Set(1, entry.EnvironmentId);
+            Set(2, entry.Kind);
+            Set(3, entry.IntegrationKey);
+            Set(4, entry.ConnectionId);
+            Set(5, entry.Success ? 1 : 0);
+            Set(6, entry.ErrorType);
+            Set(7, Truncate(entry.Message, InputLimits.Text));
+            Set(8, JsonSerializer.Serialize(entry.Steps.Select(s => new StoredStep(Truncate(s.Name, InputLimits.StepName)!, s.At.ToUnixTimeMilliseconds(), Truncate(s.Detail, InputLimits.StepDetail)))));
+            Set(9, entry.StartedAt.ToUnixTimeMilliseconds());
+            Set(10, (int)Math.Min(int.MaxValue, entry.Duration.TotalMilliseconds));
+        }
+
+        private void Set(int index, object? value) => _values[index].Value = value ?? DBNull.Value;
+    }
 }

@@ -33,7 +33,10 @@ public static class ProxyFeature
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Latchkey/1.0");
             })
             .ConfigurePrimaryHttpMessageHandler(services =>
-                OutboundHandler.Create(services.GetRequiredService<GuardedConnector>(), services.GetRequiredService<OutboundTrust>(), followRedirects: false));
+                OutboundHandler.Create(services.GetRequiredService<GuardedConnector>(), services.GetRequiredService<OutboundTrust>(), followRedirects: false))
+            // The factory's per-request log handlers would write the provider URL (a key may ride in its query) and
+            // cost a log scope per call; ProxyLog records each call without secrets instead.
+            .RemoveAllLoggers();
         return builder;
     }
 
