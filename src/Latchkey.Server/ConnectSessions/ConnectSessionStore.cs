@@ -8,7 +8,7 @@ using Latchkey.Server.Vault;
 namespace Latchkey.Server.ConnectSessions;
 
 /// <summary>The sessions table. Tokens are stored only as keyed hashes; the token itself is returned once, at creation.</summary>
-public sealed class ConnectSessionStore(Database database, TokenHasher hasher, TimeProvider clock)
+public sealed class ConnectSessionStore(Database database, GroupCommit writes, TokenHasher hasher, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -18,8 +18,24 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
         var now = clock.GetUtcNow();
         var expiresAt = now + input.Lifetime;
         var terms = input.Terms;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        var row = new
+        {
+            input.EnvironmentId,
+            TokenHash = hasher.Hash(token),
+            EndUser = ToJson(terms.EndUser),
+            Organization = ToJson(terms.Organization),
+            AllowedIntegrations = ToJson(terms.AllowedIntegrations),
+            IntegrationsConfigDefaults = terms.IntegrationsConfigDefaults?.ToJsonString(),
+            Overrides = terms.Overrides?.ToJsonString(),
+            terms.WebhookUrlOverride,
+            Tags = ToJson(terms.Tags),
+            input.ReconnectConnectionRef,
+            ExpiresAt = expiresAt.ToUnixTimeMilliseconds(),
+            CreatedAt = now.ToUnixTimeMilliseconds(),
+        };
+
+        // The hottest write: concurrent creations share one commit (GroupCommit).
+        var id = await writes.RunAsync(scope => scope.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO connect_sessions (environment_id, token_hash, end_user, organization, allowed_integrations,
                 integrations_config_defaults, overrides, webhook_url_override, tags, reconnect_connection_ref, expires_at, created_at)
@@ -27,22 +43,7 @@ public sealed class ConnectSessionStore(Database database, TokenHasher hasher, T
                 @IntegrationsConfigDefaults, @Overrides, @WebhookUrlOverride, @Tags, @ReconnectConnectionRef, @ExpiresAt, @CreatedAt)
             RETURNING id
             """,
-            new
-            {
-                input.EnvironmentId,
-                TokenHash = hasher.Hash(token),
-                EndUser = ToJson(terms.EndUser),
-                Organization = ToJson(terms.Organization),
-                AllowedIntegrations = ToJson(terms.AllowedIntegrations),
-                IntegrationsConfigDefaults = terms.IntegrationsConfigDefaults?.ToJsonString(),
-                Overrides = terms.Overrides?.ToJsonString(),
-                terms.WebhookUrlOverride,
-                Tags = ToJson(terms.Tags),
-                input.ReconnectConnectionRef,
-                ExpiresAt = expiresAt.ToUnixTimeMilliseconds(),
-                CreatedAt = now.ToUnixTimeMilliseconds(),
-            },
-            cancellationToken: cancellationToken));
+            row, scope.Transaction, cancellationToken: scope.CancellationToken)), cancellationToken);
 
         var session = new ConnectSession(id, input.EnvironmentId, terms, input.ReconnectConnectionRef, expiresAt);
         return (session, token);

@@ -6,14 +6,17 @@ namespace Latchkey.Server.Connections;
 
 /// <summary>
 /// Connection rows read by <c>GET /connections/:id</c>, kept in memory as read (credentials still sealed) so a read
-/// skips the database. SQLite only, where this process makes every write: <see cref="RowChanges"/> reports each row
-/// it changes. No lock: each copy remembers the change counter from before its read, and a copy is used only while no
+/// skips the database. On SQLite this process makes every write and <see cref="RowChanges"/> reports each row it
+/// changes. On PostgreSQL this process reports its own writes after they commit and hears the other instances' writes
+/// through a trigger's NOTIFY (<see cref="RowChangeNotifications"/>); copies are trusted only while that listener is
+/// connected, and all are dropped when it comes back from a gap. No lock: each copy remembers the change counter from before its read, and a copy is used only while no
 /// write to its row, its end user or any integration is in flight or has settled since then. Bounded by
 /// <c>LATCHKEY_CONNECTION_CACHE_SIZE</c> rows (0 turns it off); when full, a sixteenth of the rows are dropped.
 /// </summary>
 public sealed class ConnectionCache : IRowChangeObserver
 {
     private readonly int _capacity;
+    private readonly Func<bool> _hearsEveryWrite;
     private readonly ConcurrentDictionary<(long EnvironmentId, string IntegrationKey, string ConnectionId), Copy> _copies = new();
     private readonly ChangeLog _connections = new();
     private readonly ChangeLog _endUsers = new();
@@ -26,9 +29,10 @@ public sealed class ConnectionCache : IRowChangeObserver
     private int _count;
     private int _evicting;
 
-    public ConnectionCache(IOptions<StorageOptions> options)
+    public ConnectionCache(IOptions<StorageOptions> options, ListenerStatus? listener = null)
     {
-        _capacity = options.Value.UsesPostgres ? 0 : options.Value.ConnectionCacheSize;
+        _capacity = options.Value.ConnectionCacheSize;
+        _hearsEveryWrite = options.Value.UsesPostgres ? () => listener?.Listening == true : () => true;
     }
 
     /// <summary>
@@ -47,7 +51,7 @@ public sealed class ConnectionCache : IRowChangeObserver
 
     public StoredConnection? Find(long environmentId, string integrationKey, string connectionId)
     {
-        if (!Enabled || !_copies.TryGetValue((environmentId, integrationKey, connectionId), out var copy))
+        if (!Enabled || !_copies.TryGetValue((environmentId, integrationKey, connectionId), out var copy) || !_hearsEveryWrite())
         {
             return null;
         }
@@ -85,6 +89,9 @@ public sealed class ConnectionCache : IRowChangeObserver
 
     public void Settled(string table, long rowId) => Record(table, rowId, starting: false);
 
+    /// <summary>Drops every copy: changes were made that this process did not hear of.</summary>
+    public void ForgetAll() => StartOver(force: true);
+
     private void Record(string table, long rowId, bool starting)
     {
         // Other tables (fetch stamps, logs, sessions…) say nothing about a copy: they neither advance the counter
@@ -112,17 +119,17 @@ public sealed class ConnectionCache : IRowChangeObserver
 
         if (Interlocked.Increment(ref _changesSinceReset) >= ChangesBeforeReset)
         {
-            StartOver();
+            StartOver(force: false);
         }
     }
 
     // Every copy read before now becomes unusable (the floor), so the logs of when rows changed can be forgotten.
     // Writes in flight stay known: their rows remain refused until they settle.
-    private void StartOver()
+    private void StartOver(bool force)
     {
         lock (_resetLock)
         {
-            if (Volatile.Read(ref _changesSinceReset) < ChangesBeforeReset)
+            if (!force && Volatile.Read(ref _changesSinceReset) < ChangesBeforeReset)
             {
                 return;
             }

@@ -8,7 +8,7 @@ using Latchkey.Server.Storage;
 namespace Latchkey.Server.Connections;
 
 /// <summary>Reads and edits of the connections table (saving credentials is <see cref="ConnectionWriter"/>'s job).</summary>
-public sealed class ConnectionStore(Database database, PreparedReads preparedReads, ConnectionCache cache, TimeProvider clock)
+public sealed class ConnectionStore(Database database, PreparedReads preparedReads, ConnectionCache cache, RowChanges changes, TimeProvider clock)
 {
     internal const string SelectColumns = """
         SELECT c.id AS Id, c.uid AS Uid, c.environment_id AS EnvironmentId, c.integration_id AS IntegrationId,
@@ -176,9 +176,11 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return await connection.ExecuteAsync(new CommandDefinition(
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE connections SET deleted_at = @now, updated_at = @now WHERE id = @id AND deleted_at IS NULL",
             new { id, now }, cancellationToken: cancellationToken)) > 0;
+        changes.Report("connections", id);
+        return deleted;
     }
 
     /// <summary>
@@ -190,6 +192,7 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var changed = new List<long>();
         foreach (var connectionId in connectionIds)
         {
             var found = await FindAsync(connection, transaction, environmentId, integrationKey, connectionId, cancellationToken);
@@ -212,9 +215,11 @@ public sealed class ConnectionStore(Database database, PreparedReads preparedRea
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE connections SET metadata = @metadata, updated_at = @now WHERE id = @Id",
                 new { found.Id, metadata = next.ToJsonString(), now }, transaction, cancellationToken: cancellationToken));
+            changed.Add(found.Id);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        changed.ForEach(id => changes.Report("connections", id));
         return null;
     }
 

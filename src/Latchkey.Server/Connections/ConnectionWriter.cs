@@ -33,14 +33,18 @@ public sealed record NewConnection(
 public sealed record RefreshFailure(string ErrorType, string Description, string LogId, int ExhaustedAfterDays);
 
 /// <summary><see cref="Created"/> false means an existing connection was re-authorised (operation <c>override</c>).</summary>
-public sealed record SavedConnection(long Id, string ConnectionId, bool Created);
+public sealed record SavedConnection(long Id, string ConnectionId, bool Created)
+{
+    /// <summary>The end user row the save wrote, if any (shared with the end user's other connections).</summary>
+    public long? EndUserRef { get; init; }
+}
 
 /// <summary>
 /// Saves a connection, its end user and its tag index in one transaction, so a failure leaves no half-written row.
 /// Credentials are sealed with the row's uid, so they cannot be moved to another row.
 /// </summary>
 public sealed class ConnectionWriter(
-    Database database, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog, IEnumerable<IChangeHandler<ConnectionEvent>> events)
+    Database database, GroupCommit writes, RowChanges changes, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog, IEnumerable<IChangeHandler<ConnectionEvent>> events)
 {
     /// <summary>
     /// Saves the connection, or answers <c>resource_capped</c> when creating it would pass <see cref="NewConnection.Limits"/>
@@ -48,13 +52,29 @@ public sealed class ConnectionWriter(
     /// </summary>
     public async Task<Outcome<SavedConnection>> SaveAsync(NewConnection input, CancellationToken cancellationToken)
     {
+        var saved = await writes.RunAsync(scope => SaveAsync(input, scope), cancellationToken);
+        if (!saved.Failed)
+        {
+            changes.Report("connections", saved.Value.Id);
+            if (saved.Value.EndUserRef is { } endUser)
+            {
+                changes.Report("end_users", endUser);
+            }
+        }
+
+        return saved;
+    }
+
+    // Runs in a shared commit (GroupCommit); a refusal discards this write alone.
+    private async Task<Outcome<SavedConnection>> SaveAsync(NewConnection input, WriteScope scope)
+    {
+        var (connection, transaction, cancellationToken) = (scope.Connection, scope.Transaction, scope.CancellationToken);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var credentialsJson = input.Credentials.ToJsonString();
         var expiresAt = input.ExpiresAt?.ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
         if (input.Limits?.EnvironmentLimit is { } environmentLimit && await IsEnvironmentFullAsync(connection, transaction, input, environmentLimit, cancellationToken))
         {
+            scope.Discard();
             return ApiError.BadRequest(ErrorCodes.ResourceCapped, ConnectionLimits.EnvironmentCappedMessage);
         }
 
@@ -93,6 +113,7 @@ public sealed class ConnectionWriter(
         if (created && input.Limits is { SessionId: { } sessionId } limits &&
             !await ConnectSessionStore.TryCountConnectionAsync(connection, transaction, sessionId, limits.SessionLimit, cancellationToken))
         {
+            scope.Discard();
             return ApiError.BadRequest(ErrorCodes.ResourceCapped, ConnectionLimits.SessionCappedMessage(limits.SessionLimit));
         }
 
@@ -141,8 +162,7 @@ public sealed class ConnectionWriter(
             catalog.Find(input.Provider)?.AuthMode ?? "", created ? ConnectionEvent.Creation : ConnectionEvent.Override, Success: true, null, null,
             endUser, savedTags, savedWebhook);
         await events.RaiseAsync(saved, connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new SavedConnection(id!.Value, input.ConnectionId, created);
+        return new SavedConnection(id!.Value, input.ConnectionId, created) { EndUserRef = endUserRef };
     }
 
     // The first int of the two-int advisory key ('LKCL'): PostgreSQL's READ COMMITTED lets two transactions count the
@@ -195,6 +215,11 @@ public sealed class ConnectionWriter(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        changes.Report("connections", current.Id);
+        if (endUserRef is { } endUserChanged)
+        {
+            changes.Report("end_users", endUserChanged);
+        }
     }
 
     /// <summary>
@@ -221,6 +246,7 @@ public sealed class ConnectionWriter(
                 now,
             },
             cancellationToken: cancellationToken));
+        changes.Report("connections", connection.Id);
     }
 
     /// <summary>
@@ -252,6 +278,7 @@ public sealed class ConnectionWriter(
             endUser, tags, connection.WebhookUrlOverride);
         await events.RaiseAsync(failed, db, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        changes.Report("connections", connection.Id);
     }
 
     private static async Task<long> UpsertEndUserAsync(

@@ -9,6 +9,7 @@ public static class ConnectionsFeature
     {
         builder.Services.AddSingleton<ConnectionCache>();
         builder.Services.AddSingleton<IRowChangeObserver>(services => services.GetRequiredService<ConnectionCache>());
+        builder.Services.AddSingleton<INotificationHandler, RowChangeNotifications>();
         builder.Services.AddSingleton<ConnectionStore>();
         builder.Services.AddSingleton<ConnectionSecrets>();
         builder.Services.AddSingleton<ConnectionWriter>();

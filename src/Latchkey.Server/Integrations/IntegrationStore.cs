@@ -8,7 +8,7 @@ using Latchkey.Server.Vault;
 namespace Latchkey.Server.Integrations;
 
 /// <summary>The integrations table.</summary>
-public sealed class IntegrationStore(Database database, SecretCodec codec, TimeProvider clock, ConnectionStore connections)
+public sealed class IntegrationStore(Database database, SecretCodec codec, TimeProvider clock, ConnectionStore connections, RowChanges changes)
 {
     private const string Columns = """
         id AS Id, uid AS Uid, environment_id AS EnvironmentId, unique_key AS UniqueKey, provider AS Provider,
@@ -103,6 +103,7 @@ public sealed class IntegrationStore(Database database, SecretCodec codec, TimeP
                     now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 },
                 cancellationToken: cancellationToken));
+            changes.Report("integrations", current.Id);
             return true;
         }
         catch (DbException exception) when (IsUniqueViolation(exception))
@@ -122,6 +123,7 @@ public sealed class IntegrationStore(Database database, SecretCodec codec, TimeP
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM integrations WHERE id = @Id", new { integration.Id }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+        changes.Report("integrations", integration.Id);
     }
 
     /// <summary>The integration's secrets, opened (client secret, webhook secret, private key, config).</summary>

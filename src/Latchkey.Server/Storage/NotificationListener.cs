@@ -20,12 +20,14 @@ public sealed class NotificationListener : BackgroundService
     private readonly ILogger<NotificationListener> _logger;
     private readonly ILookup<string, INotificationHandler> _handlers;
     private readonly Channel<NpgsqlNotificationEventArgs> _received = Channel.CreateUnbounded<NpgsqlNotificationEventArgs>(new() { SingleReader = true });
+    private readonly ListenerStatus _status;
     private NpgsqlConnection? _firstConnection;
     private int _connections;
 
-    public NotificationListener(Database database, IEnumerable<INotificationHandler> handlers, ILogger<NotificationListener> logger)
+    public NotificationListener(Database database, IEnumerable<INotificationHandler> handlers, ListenerStatus status, ILogger<NotificationListener> logger)
     {
         _database = database;
+        _status = status;
         _logger = logger;
         _handlers = handlers.ToLookup(handler => handler.Channel, StringComparer.Ordinal);
         // Channel names go into LISTEN as identifiers; only fixed, plain names are allowed.
@@ -78,6 +80,7 @@ public sealed class NotificationListener : BackgroundService
                     MissedMessages();
                 }
 
+                _status.Listening = true;
                 pause = FirstRetry;
                 while (true)
                 {
@@ -90,6 +93,7 @@ public sealed class NotificationListener : BackgroundService
             }
             catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
             {
+                _status.Listening = false;
                 missed = true;
                 _logger.LogWarning(exception, "Lost the notification connection to PostgreSQL; reconnecting in {Pause}", pause);
             }
@@ -107,6 +111,7 @@ public sealed class NotificationListener : BackgroundService
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestRetry.Ticks));
         }
 
+        _status.Listening = false;
         _received.Writer.TryComplete();
         await dispatching;
     }

@@ -25,6 +25,20 @@ public sealed class RowChanges(IEnumerable<IRowChangeObserver> observers)
 {
     private readonly IRowChangeObserver[] _observers = observers.ToArray();
 
+    /// <summary>
+    /// Reports a committed change that no update hook saw: a write on PostgreSQL, where this process keeps copies too
+    /// (other instances' writes arrive as notifications). Calling it for a row a SQLite hook reported already only
+    /// makes copies of that row be read again.
+    /// </summary>
+    public void Report(string table, long rowId)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.Changing(table, rowId);
+            observer.Settled(table, rowId);
+        }
+    }
+
     /// <summary>Takes off the hook a pooled handle may still carry from its previous user.</summary>
     public static void Untrack(SqliteConnection connection) => raw.sqlite3_update_hook(connection.Handle, (delegate_update?)null, null);
 

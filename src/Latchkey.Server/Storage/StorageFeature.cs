@@ -12,11 +12,13 @@ public static class StorageFeature
             .ValidateOnStart();
         builder.Services.AddSingleton<RowChanges>();
         builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<PreparedReads>();
         // First of all hosted services: the start-up lock spans every start that follows, migrations included.
         builder.Services.AddHostedService<StartupLock>();
         builder.Services.AddHostedService<SchemaMigrator>();
         builder.Services.AddSingleton<InstanceNotifications>();
+        builder.Services.AddSingleton<ListenerStatus>();
         builder.Services.AddSingleton<NotificationListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NotificationListener>());
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;

@@ -11,7 +11,8 @@ public sealed class StorageOptions
 
     /// <summary>
     /// <c>LATCHKEY_CONNECTION_CACHE_SIZE</c>: connection rows <c>GET /connections/:id</c> keeps in memory (sealed, about
-    /// 1.5 KB each) on SQLite. Default 100,000; 0 turns the cache off. PostgreSQL never caches.
+    /// 1.5 KB each). Default 100,000; 0 turns the cache off. On PostgreSQL copies are invalidated by the other instances'
+    /// notifications and used only while this instance is listening.
     /// </summary>
     public int ConnectionCacheSize { get; set; } = 100_000;
 

@@ -262,12 +262,23 @@ public sealed class ConnectionCacheTests
     }
 
     [Fact]
-    public void OnPostgres_NothingIsKept()
+    public void OnPostgres_CopiesAreUsedOnlyWhileTheOtherInstancesAreHeard()
     {
-        var cache = new ConnectionCache(Options.Create(new StorageOptions { DatabaseUrl = "postgres://u:p@127.0.0.1:5432/db" }));
-
+        var status = new ListenerStatus();
+        var cache = new ConnectionCache(Options.Create(new StorageOptions { DatabaseUrl = "postgres://u:p@127.0.0.1:5432/db" }), status);
         cache.Keep(Row(1, endUserRef: null), cache.Before());
+        Assert.Null(cache.Find(1, Key, "c1"));
 
+        status.Listening = true;
+        Assert.NotNull(cache.Find(1, Key, "c1"));
+
+        // A notification from another instance about the row, then a gap in listening: neither copy may be used.
+        cache.Changing("connections", 1);
+        cache.Settled("connections", 1);
+        Assert.Null(cache.Find(1, Key, "c1"));
+        cache.Keep(Row(1, endUserRef: null), cache.Before());
+        Assert.NotNull(cache.Find(1, Key, "c1"));
+        cache.ForgetAll();
         Assert.Null(cache.Find(1, Key, "c1"));
     }
 
