@@ -61,7 +61,7 @@ public sealed class ConnectionCache : IRowChangeObserver
             Volatile.Read(ref _sharedInFlight) > 0 || Volatile.Read(ref _sharedChangedAt) > copy.ReadAfter ||
             _connections.ChangedSince(row.Id, copy.ReadAfter) ||
             (row.EndUserRef is { } endUser && _endUsers.ChangedSince(endUser, copy.ReadAfter));
-        return stale ? null : row;
+        return stale ? null : row.ToStoredConnection();
     }
 
     /// <param name="row">The row as read.</param>
@@ -74,7 +74,7 @@ public sealed class ConnectionCache : IRowChangeObserver
         }
 
         var key = (row.EnvironmentId, row.IntegrationKey, row.ConnectionId);
-        var copy = new Copy(row, readAfter);
+        var copy = new Copy(CompactRow.From(row), readAfter);
         if (!_copies.TryAdd(key, copy))
         {
             _copies[key] = copy;
@@ -181,7 +181,7 @@ public sealed class ConnectionCache : IRowChangeObserver
         }
     }
 
-    private sealed record Copy(StoredConnection Row, long ReadAfter);
+    private sealed record Copy(CompactRow Row, long ReadAfter);
 
     /// <summary>When each row last changed, and which rows have a write in flight.</summary>
     private sealed class ChangeLog

@@ -29,7 +29,7 @@ public sealed class AuthLogTests
 
         // Neither the API response nor the database nor the server's own log lines hold a key that was used.
         var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines)
-            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+            + DatabaseFilesText(app);
         foreach (var secret in new[] { wrongKey, FakeProvider.GoodApiKey, token, app.SecretKey })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class AuthLogTests
         Assert.Contains(logs, l => l!["kind"]!.GetValue<string>() == "app" && l["outcome"]!.GetValue<string>() == "success");
         Assert.Contains(logs, l => l!["kind"]!.GetValue<string>() == "refresh" && l["outcome"]!.GetValue<string>() == "success");
         var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines)
-            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+            + DatabaseFilesText(app);
         var privateKeyBody = app.Fake.GitHubAppPrivateKey.Split('\n')[1]; // a line of the key's base64, as it would appear anywhere
         foreach (var secret in app.Fake.IssuedSecrets.Concat([firstJwt, app.Fake.LastAppJwt!, privateKeyBody]))
         {
@@ -74,7 +74,7 @@ public sealed class AuthLogTests
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
         Assert.Contains(logs, l => l!["kind"]!.GetValue<string>() == "refresh" && l["outcome"]!.GetValue<string>() == "success");
         var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines)
-            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+            + DatabaseFilesText(app);
         var secrets = app.Fake.IssuedSecrets.Where(s => s.StartsWith('m')).ToArray(); // mcs_ client secret, mcode_, mat_, mrt_
         Assert.Contains(secrets, s => s.StartsWith("mcs_", StringComparison.Ordinal));
         Assert.True(secrets.Length >= 6, $"expected a client secret, a code and two token pairs, got {secrets.Length}");
@@ -122,7 +122,7 @@ public sealed class AuthLogTests
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var everything = logs.ToJsonString() + string.Join('\n', app.Logs.Lines) + await refused.Content.ReadAsStringAsync(Server.Cancellation)
-            + string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(File.ReadAllText));
+            + DatabaseFilesText(app);
         var jwkPrivateExponent = JsonNode.Parse(app.Fake.ClientAssertionJwk)!["d"]!.GetValue<string>();
         foreach (var secret in new[] { certificateKey.Split('\n')[1], certificate.Split('\n')[1], jwkPrivateExponent, assertion, app.Fake.CurrentAccessTokenOrNull! })
         {
@@ -212,4 +212,17 @@ public sealed class AuthLogTests
 
         throw new TimeoutException($"Expected {count} log entries.");
     }
+
+    // The WAL file may vanish between listing and reading (SQLite removes it when the last connection closes).
+    private static string DatabaseFilesText(TestApp app) => string.Concat(Directory.GetFiles(app.DataDirectory, "latchkey.db*").Select(file =>
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (FileNotFoundException)
+        {
+            return "";
+        }
+    }));
 }
