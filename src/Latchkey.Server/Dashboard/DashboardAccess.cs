@@ -123,7 +123,10 @@ public static class DashboardAccess
     public static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var headers = context.HttpContext.Response.Headers;
-        headers.CacheControl = "no-store";
+        // "no-cache" too: antiforgery sets exactly this on every page with a form token, and logs a warning each time
+        // it has to override a value without "no-cache".
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         // Scripts only from files served here (no inline script, no event attribute); inline styles stay allowed.
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
