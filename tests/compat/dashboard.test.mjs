@@ -37,6 +37,30 @@ after(async () => {
   await fake?.stop();
 });
 
+/** A new page, logged in to the dashboard, at `path`. */
+async function dashboardPage(path) {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.url}${path}`);
+  if (page.url().includes('/login')) {
+    await page.fill('input[name=email]', ADMIN.email);
+    await page.fill('input[name=password]', ADMIN.password);
+    await page.click('button[type=submit]');
+    await page.goto(`${server.url}${path}`);
+  }
+  return page;
+}
+
+/** Connects an end user to an API-key integration as the Connect UI would; resolves with the connection id. */
+async function connectApiKey(integrationKey, endUserId) {
+  const token = await server.createSession({ end_user: { id: endUserId } });
+  const response = await fetch(`${server.url}/api-auth/api-key/${integrationKey}?connect_session_token=${token}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: GOOD_KEY }),
+  });
+  const body = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(body));
+  return body.connectionId;
+}
+
 // A form's submit navigates; the picture waits until that page and its images (provider logos) have loaded, since
 // Chromium refuses to capture a page that is still being replaced.
 async function shot(page, name) {
@@ -157,15 +181,30 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   await page.close();
 });
 
-test('rotating the secret key in Settings refuses the old key at once', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/dashboard/dev/settings`);
-  if (page.url().includes('/login')) {
-    await page.fill('input[name=email]', ADMIN.email);
-    await page.fill('input[name=password]', ADMIN.password);
-    await page.click('button[type=submit]');
-    await page.goto(`${server.url}/dashboard/dev/settings`);
+test('provider logos stay icon-sized on the integration and the connection page', async () => {
+  await server.api('POST', '/integrations', { provider: 'fake-apikey', unique_key: 'logo-check' });
+  const connectionId = await connectApiKey('logo-check', 'logo-user');
+  const page = await dashboardPage('/dashboard/dev/integrations/logo-check');
+  const logoBox = async () => {
+    const logo = page.locator('main img[src*="/template-logos/"]').first();
+    await logo.evaluate((img) => img.decode());
+    return logo.boundingBox();
+  };
+  try {
+    const everyPageWithALogo = ['/dashboard/dev/integrations/logo-check', `/dashboard/dev/connections/logo-check/${connectionId}`,
+      '/dashboard/dev/integrations', '/dashboard/dev/integrations/new?q=fake', '/dashboard/dev/connections'];
+    for (const path of everyPageWithALogo) {
+      await page.goto(`${server.url}${path}`);
+      const box = await logoBox();
+      assert.ok(box.width > 0 && box.width <= 64 && box.height <= 64, `${path}: logo is ${box.width}x${box.height}`);
+    }
+  } finally {
+    await page.close();
   }
+});
+
+test('rotating the secret key in Settings refuses the old key at once', async () => {
+  const page = await dashboardPage('/dashboard/dev/settings');
   assert.doesNotMatch(await page.textContent('#secret-key'), new RegExp(server.secretKey));
   await shot(page, 'settings');
   assert.equal((await server.api('GET', '/environment')).status, 200);
