@@ -203,6 +203,46 @@ test('provider logos stay icon-sized on the integration and the connection page'
   }
 });
 
+test('Settings reveals and copies the dev and prod secret keys, which work against the API, and shows the public keys', async () => {
+  const page = await dashboardPage('/dashboard/dev/settings');
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const environmentOf = async (key) => {
+    const response = await fetch(`${server.url}/environment`, { headers: { authorization: `Bearer ${key}` } });
+    return response.ok ? (await response.json()).data.name : `refused ${response.status}`;
+  };
+  const publicKeys = [];
+  try {
+    for (const env of ['dev', 'prod']) {
+      // The environment switcher keeps the section: dev's Settings leads to prod's.
+      if (env === 'prod') await page.click('header a:text-is("prod")');
+      assert.match(page.url(), new RegExp(`/dashboard/${env}/settings$`));
+      const masked = (await page.textContent('#secret-key')).trim();
+      assert.match(masked, /•/);
+
+      // Copy works on the masked key (the script asks the server for it).
+      await page.click('#copy-secret-key');
+      await page.waitForFunction(() => document.getElementById('copy-secret-key').textContent === 'Copied');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+
+      await page.click('#reveal-secret-key');
+      const revealed = (await page.textContent('#secret-key')).trim();
+      assert.equal(copied, revealed);
+      assert.ok(revealed.startsWith(masked.slice(0, 10)) && revealed.endsWith(masked.slice(-4)), `${masked} vs ${revealed}`);
+      assert.doesNotMatch(page.url(), new RegExp(revealed));
+      assert.equal(await environmentOf(revealed), env);
+
+      const publicKey = (await page.textContent('#public-key')).trim();
+      assert.match(publicKey, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      publicKeys.push(publicKey);
+      if (env === 'dev') assert.equal(revealed, server.secretKey);
+    }
+    assert.notEqual(publicKeys[0], publicKeys[1]);
+    assert.ok(!server.logs.some((line) => line.includes(server.secretKey)), 'the secret key is in no log line');
+  } finally {
+    await page.close();
+  }
+});
+
 test('rotating the secret key in Settings refuses the old key at once', async () => {
   const page = await dashboardPage('/dashboard/dev/settings');
   assert.doesNotMatch(await page.textContent('#secret-key'), new RegExp(server.secretKey));

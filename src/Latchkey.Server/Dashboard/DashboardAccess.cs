@@ -133,17 +133,6 @@ public static class DashboardAccess
         return await next(context);
     }
 
-    /// <summary>The dashboard's only script (the CSP allows no inline one): the share page's copy button.</summary>
-    public static IResult Script() => Results.Text(
-        """
-        var copy = document.getElementById('copy-link');
-        if (copy) {
-          copy.addEventListener('click', function () {
-            navigator.clipboard.writeText(document.getElementById('connect-link').value).then(function () { copy.textContent = 'Copied'; });
-          });
-        }
-        """, "text/javascript");
-
     private static RazorComponentResult<LoginPage> LoginPage(string csrf, string? returnUrl, string? problem, int status) =>
         new RazorComponentResult<LoginPage>(new Dictionary<string, object?> { ["Csrf"] = csrf, ["ReturnUrl"] = returnUrl, ["Problem"] = problem }) { StatusCode = status };
 

@@ -73,7 +73,7 @@ public static class DashboardFeature
         open.MapGet("", DashboardAccess.Home);
         open.MapGet("/login", DashboardAccess.ShowLogin);
         open.MapPost("/login", DashboardAccess.LogInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
-        open.MapGet("/assets/dashboard.js", DashboardAccess.Script);
+        open.MapGet("/assets/{file}", DashboardAssets.Serve);
 
         var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
             .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAccess.RequireAdmin);
@@ -96,6 +96,7 @@ public static class DashboardFeature
         pages.MapGet("/{env}/settings", SettingsPages.ShowAsync);
         pages.MapPost("/{env}/settings", SettingsPages.SaveAsync);
         pages.MapPost("/{env}/settings/secret-key", SettingsPages.RotateSecretKeyAsync);
+        pages.MapPost("/{env}/settings/secret-key/reveal", SettingsPages.RevealSecretKeyAsync);
         pages.MapPost("/{env}/settings/signing-key", SettingsPages.RotateSigningKeyAsync);
 
         pages.MapGet("/{env}/logs", ActivityPages.LogsAsync);

@@ -54,7 +54,7 @@ public sealed partial class DashboardHeaderTests
         AssertNoInlineScript(shareHtml);
         var script = await browser.Client.GetAsync("/dashboard/assets/dashboard.js", Server.Cancellation);
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
-        Assert.Contains("copy-link", await script.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
+        Assert.Contains("data-copy", await script.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
     }
 
     [Fact]
