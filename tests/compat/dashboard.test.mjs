@@ -100,10 +100,16 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   await page.fill('input[name=q]', 'fake api');
   await page.click('form.row button[type=submit]');
   await shot(page, 'catalog');
-  await page.click('button[data-provider="fake-apikey"]');
+  await page.click('a[data-provider="fake-apikey"]');
+  assert.equal(await page.inputValue('#unique_key'), 'fake-apikey');
+  await page.click('#create-integration');
   assert.match(await page.textContent('.notice'), /Integration fake-apikey created/);
   assert.match(await page.textContent('table'), /fake-apikey/);
   await shot(page, 'integrations');
+  // The catalog now says it is added, and opens it.
+  await page.goto(`${server.url}/dashboard/dev/integrations/new?q=fake+api+key`);
+  await page.click('a[data-open="fake-apikey"]');
+  assert.match(page.url(), /\/dashboard\/dev\/integrations\/fake-apikey$/);
 
   // Share connect link.
   await page.goto(`${server.url}/dashboard/dev/connections`);
@@ -179,6 +185,35 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   assert.match(await page.textContent('#deliveries'), /delivered/);
   await shot(page, 'webhooks');
   await page.close();
+});
+
+test('an OAuth integration is created with its client id, secret and scopes; a refusal shows next to its field', async () => {
+  const page = await dashboardPage('/dashboard/dev/integrations/new?q=fake+oauth');
+  try {
+    await page.click('a[data-provider="fake-oauth2"]');
+    assert.equal(await page.inputValue('#scopes'), 'read'); // the catalog's default_scopes
+    await page.fill('#unique_key', 'my/oauth');
+    await page.fill('#client_id', 'dashboard-client-id');
+    await page.fill('#client_secret', 'dashboard-client-secret');
+    await page.fill('#scopes', 'read write');
+    await page.click('#create-integration');
+    assert.match(await page.textContent('#unique_key-error'), /Unique key must contain only letters/);
+    assert.equal(await page.getAttribute('#unique_key', 'aria-invalid'), 'true');
+    assert.equal(await page.inputValue('#client_id'), 'dashboard-client-id');
+    assert.equal(await page.inputValue('#client_secret'), ''); // a secret is never sent back
+
+    await page.fill('#unique_key', 'my-oauth');
+    await page.fill('#client_secret', 'dashboard-client-secret');
+    await page.click('#create-integration');
+    assert.match(await page.textContent('.notice'), /Integration my-oauth created/);
+    const { body } = await server.api('GET', '/integrations/my-oauth?include=credentials');
+    assert.deepEqual(
+      [body.data.credentials.client_id, body.data.credentials.client_secret, body.data.credentials.scopes],
+      ['dashboard-client-id', 'dashboard-client-secret', 'read,write'],
+    );
+  } finally {
+    await page.close();
+  }
 });
 
 test('provider logos stay icon-sized on the integration and the connection page', async () => {

@@ -81,9 +81,10 @@ public static class DashboardFeature
 
         pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync);
         pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync);
-        pages.MapPost("/{env}/integrations", IntegrationPages.CreateAsync);
-        pages.MapGet("/{env}/integrations/{key}", IntegrationPages.EditAsync);
-        pages.MapPost("/{env}/integrations/{key}", IntegrationPages.UpdateAsync);
+        pages.MapGet("/{env}/integrations/new/{provider}", IntegrationFormPages.NewAsync);
+        pages.MapPost("/{env}/integrations", IntegrationFormPages.CreateAsync);
+        pages.MapGet("/{env}/integrations/{key}", IntegrationFormPages.EditAsync);
+        pages.MapPost("/{env}/integrations/{key}", IntegrationFormPages.UpdateAsync);
         pages.MapPost("/{env}/integrations/{key}/delete", IntegrationPages.DeleteAsync);
 
         pages.MapGet("/{env}/connections", ConnectionPages.ListAsync);
