@@ -119,10 +119,11 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   await page.fill('#end_user_email', 'admin@customer.example');
   await page.click('#create-link');
   const link = await page.inputValue('#connect-link');
-  const expiry = await page.textContent('#link-expiry');
+  const expiry = await page.getAttribute('#link-expiry', 'datetime');
   assert.match(link, /session_token=nango_connect_session_[0-9a-f]{64}/);
   const days = (Date.parse(expiry) - Date.now()) / 86_400_000;
   assert.ok(days > 6.9 && days <= 7, `link lasts 7 days, not ${days}`);
+  assert.match(await page.textContent('#link-expiry'), /\(in 7 days\)$/);
   await shot(page, 'share');
   // The copy button runs from the dashboard's script file (no inline handler).
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
@@ -212,6 +213,34 @@ test('an OAuth integration is created with its client id, secret and scopes; a r
       ['dashboard-client-id', 'dashboard-client-secret', 'read,write'],
     );
   } finally {
+    await page.close();
+  }
+});
+
+test("an expiry reads in the browser's time zone with how far away it is, the exact instant kept in the markup", async () => {
+  await fake.control({ expiresInSeconds: 42 * 60 });
+  await server.api('POST', '/integrations', { provider: 'fake-oauth2-cc', unique_key: 'times-cc' });
+  const token = await server.createSession({ end_user: { id: 'times-user' } });
+  const created = await fetch(`${server.url}/oauth2/auth/times-cc?connect_session_token=${token}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: 'fake-client-id', client_secret: 'fake-client-secret-91d2' }),
+  });
+  const { connectionId } = await created.json();
+  const page = await dashboardPage(`/dashboard/dev/connections/times-cc/${connectionId}`);
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Tokyo' });
+    await page.reload();
+    const expiry = page.locator('#credentials-expiry');
+    const iso = await expiry.getAttribute('datetime');
+    assert.equal(await expiry.getAttribute('title'), iso);
+    assert.ok(Math.abs(Date.parse(iso) - Date.now() - 42 * 60_000) < 60_000, iso);
+    const tokyo = new Date(Date.parse(iso) + 9 * 3_600_000);
+    const clock = `${String(tokyo.getUTCHours()).padStart(2, '0')}:${String(tokyo.getUTCMinutes()).padStart(2, '0')}`;
+    const text = await expiry.textContent();
+    assert.ok(text.includes(clock) && text.includes('GMT+9') && /\(in 4[12] min\)$/.test(text), `${iso} shown as "${text}"`);
+  } finally {
+    await fake.control({ expiresInSeconds: 3600 });
     await page.close();
   }
 });

@@ -39,3 +39,30 @@ document.querySelectorAll('button[data-copy]').forEach(function (button) {
     });
   });
 });
+
+// Instants (<time datetime>) in the browser's own time zone, with the relative wording of RelativeTime.cs (keep the
+// two in step). The server writes them in UTC, which is what a page without this script shows.
+var localFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+});
+
+function describe(at, now) {
+  var seconds = (at - now) / 1000;
+  var size = Math.abs(seconds);
+  var amount = size < 60 ? null
+    : size < 90 * 60 ? Math.round(size / 60) + ' min'
+      : size < 48 * 3600 ? Math.round(size / 3600) + ' h'
+        : Math.round(size / 86400) + ' days';
+  if (amount === null) return seconds >= 0 ? 'in less than a minute' : 'less than a minute ago';
+  return seconds >= 0 ? 'in ' + amount : amount + ' ago';
+}
+
+function showLocalTimes() {
+  document.querySelectorAll('time[datetime]').forEach(function (time) {
+    var at = new Date(time.getAttribute('datetime'));
+    time.textContent = localFormat.format(at) + ' (' + describe(at.getTime(), Date.now()) + ')';
+  });
+}
+
+showLocalTimes();
+setInterval(showLocalTimes, 30000);
