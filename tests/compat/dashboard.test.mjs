@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { launchBrowser, screenshotPath } from './harness/browser.mjs';
+import { connectApiKey as connect, dashboardPage as openDashboard, GOOD_KEY } from './harness/dashboard.mjs';
 import { startFakeWorld, startServer } from './harness/processes.mjs';
 
-const GOOD_KEY = 'fake_good_key_7f3a9c';
 const ADMIN = { email: 'ops@example.com', password: 'dashboard-test-password-1' };
 let fake;
 let server;
@@ -37,29 +37,8 @@ after(async () => {
   await fake?.stop();
 });
 
-/** A new page, logged in to the dashboard, at `path`. */
-async function dashboardPage(path) {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}${path}`);
-  if (page.url().includes('/login')) {
-    await page.fill('input[name=email]', ADMIN.email);
-    await page.fill('input[name=password]', ADMIN.password);
-    await page.click('button[type=submit]');
-    await page.goto(`${server.url}${path}`);
-  }
-  return page;
-}
-
-/** Connects an end user to an API-key integration as the Connect UI would; resolves with the connection id. */
-async function connectApiKey(integrationKey, endUserId) {
-  const token = await server.createSession({ end_user: { id: endUserId } });
-  const response = await fetch(`${server.url}/api-auth/api-key/${integrationKey}?connect_session_token=${token}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: GOOD_KEY }),
-  });
-  const body = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return body.connectionId;
-}
+const dashboardPage = (path) => openDashboard(browser, server, ADMIN, path);
+const connectApiKey = (integrationKey, endUserId) => connect(server, integrationKey, endUserId);
 
 // A form's submit navigates; the picture waits until that page and its images (provider logos) have loaded, since
 // Chromium refuses to capture a page that is still being replaced.
@@ -92,7 +71,7 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   // Webhook URL from the Settings page.
   await page.goto(`${server.url}/dashboard/dev/settings`);
   await page.fill('#primary_url', webhookUrl);
-  await page.click('form.card button[type=submit]');
+  await page.click('#settings-form button[type=submit]');
   assert.match(await page.textContent('.notice'), /Settings saved/);
 
   // Integration from the searchable catalog.
