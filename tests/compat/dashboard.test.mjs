@@ -1,6 +1,8 @@
 // The dashboard in headless Chromium: log in, create an integration from the catalog, share a connect link, complete
-// an API-key connection with it, find the connection and its attempt, see the webhook delivery, rotate the secret
-// key. Screenshots for the README's tour are refreshed in docs/images/dashboard-*.png with UPDATE_SCREENSHOTS=1.
+// an API-key connection with it, find the connection and its attempt, see the webhook delivery; create an OAuth
+// integration with its client; read expiries, logos and the API keys; rotate the secret key. Screenshots for the
+// README's tour are refreshed in docs/images/dashboard-*.png with UPDATE_SCREENSHOTS=1 (this file and
+// dashboard-layout.test.mjs, which takes the phone one).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
@@ -181,6 +183,7 @@ test('an OAuth integration is created with its client id, secret and scopes; a r
     assert.equal(await page.getAttribute('#unique_key', 'aria-invalid'), 'true');
     assert.equal(await page.inputValue('#client_id'), 'dashboard-client-id');
     assert.equal(await page.inputValue('#client_secret'), ''); // a secret is never sent back
+    await shot(page, 'new-integration');
 
     await page.fill('#unique_key', 'my-oauth');
     await page.fill('#client_secret', 'dashboard-client-secret');
@@ -207,6 +210,7 @@ test("an expiry reads in the browser's time zone with how far away it is, the ex
   const { connectionId } = await created.json();
   const page = await dashboardPage(`/dashboard/dev/connections/times-cc/${connectionId}`);
   try {
+    await shot(page, 'connection');
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Tokyo' });
     await page.reload();
