@@ -1,13 +1,15 @@
 // The dashboard in headless Chromium: log in, create an integration from the catalog, share a connect link, complete
-// an API-key connection with it, find the connection and its attempt, see the webhook delivery, rotate the secret
-// key. Screenshots for the README's tour are refreshed in docs/images/dashboard-*.png with UPDATE_SCREENSHOTS=1.
+// an API-key connection with it, find the connection and its attempt, see the webhook delivery; create an OAuth
+// integration with its client; read expiries, logos and the API keys; rotate the secret key. Screenshots for the
+// README's tour are refreshed in docs/images/dashboard-*.png with UPDATE_SCREENSHOTS=1 (this file and
+// dashboard-layout.test.mjs, which takes the phone one).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { launchBrowser, screenshotPath } from './harness/browser.mjs';
+import { connectApiKey as connect, dashboardPage as openDashboard, GOOD_KEY } from './harness/dashboard.mjs';
 import { startFakeWorld, startServer } from './harness/processes.mjs';
 
-const GOOD_KEY = 'fake_good_key_7f3a9c';
 const ADMIN = { email: 'ops@example.com', password: 'dashboard-test-password-1' };
 let fake;
 let server;
@@ -36,6 +38,9 @@ after(async () => {
   await server?.stop();
   await fake?.stop();
 });
+
+const dashboardPage = (path) => openDashboard(browser, server, ADMIN, path);
+const connectApiKey = (integrationKey, endUserId) => connect(server, integrationKey, endUserId);
 
 // A form's submit navigates; the picture waits until that page and its images (provider logos) have loaded, since
 // Chromium refuses to capture a page that is still being replaced.
@@ -68,7 +73,7 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   // Webhook URL from the Settings page.
   await page.goto(`${server.url}/dashboard/dev/settings`);
   await page.fill('#primary_url', webhookUrl);
-  await page.click('form.card button[type=submit]');
+  await page.click('#settings-form button[type=submit]');
   assert.match(await page.textContent('.notice'), /Settings saved/);
 
   // Integration from the searchable catalog.
@@ -76,10 +81,16 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   await page.fill('input[name=q]', 'fake api');
   await page.click('form.row button[type=submit]');
   await shot(page, 'catalog');
-  await page.click('button[data-provider="fake-apikey"]');
+  await page.click('a[data-provider="fake-apikey"]');
+  assert.equal(await page.inputValue('#unique_key'), 'fake-apikey');
+  await page.click('#create-integration');
   assert.match(await page.textContent('.notice'), /Integration fake-apikey created/);
   assert.match(await page.textContent('table'), /fake-apikey/);
   await shot(page, 'integrations');
+  // The catalog now says it is added, and opens it.
+  await page.goto(`${server.url}/dashboard/dev/integrations/new?q=fake+api+key`);
+  await page.click('a[data-open="fake-apikey"]');
+  assert.match(page.url(), /\/dashboard\/dev\/integrations\/fake-apikey$/);
 
   // Share connect link.
   await page.goto(`${server.url}/dashboard/dev/connections`);
@@ -89,10 +100,11 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   await page.fill('#end_user_email', 'admin@customer.example');
   await page.click('#create-link');
   const link = await page.inputValue('#connect-link');
-  const expiry = await page.textContent('#link-expiry');
+  const expiry = await page.getAttribute('#link-expiry', 'datetime');
   assert.match(link, /session_token=nango_connect_session_[0-9a-f]{64}/);
   const days = (Date.parse(expiry) - Date.now()) / 86_400_000;
   assert.ok(days > 6.9 && days <= 7, `link lasts 7 days, not ${days}`);
+  assert.match(await page.textContent('#link-expiry'), /\(in 7 days\)$/);
   await shot(page, 'share');
   // The copy button runs from the dashboard's script file (no inline handler).
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
@@ -157,15 +169,129 @@ test('an admin creates an integration, shares a connect link, and sees the conne
   await page.close();
 });
 
-test('rotating the secret key in Settings refuses the old key at once', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}/dashboard/dev/settings`);
-  if (page.url().includes('/login')) {
-    await page.fill('input[name=email]', ADMIN.email);
-    await page.fill('input[name=password]', ADMIN.password);
-    await page.click('button[type=submit]');
-    await page.goto(`${server.url}/dashboard/dev/settings`);
+test('an OAuth integration is created with its client id, secret and scopes; a refusal shows next to its field', async () => {
+  const page = await dashboardPage('/dashboard/dev/integrations/new?q=fake+oauth');
+  try {
+    await page.click('a[data-provider="fake-oauth2"]');
+    assert.equal(await page.inputValue('#scopes'), 'read'); // the catalog's default_scopes
+    await page.fill('#unique_key', 'my/oauth');
+    await page.fill('#client_id', 'dashboard-client-id');
+    await page.fill('#client_secret', 'dashboard-client-secret');
+    await page.fill('#scopes', 'read write');
+    await page.click('#create-integration');
+    assert.match(await page.textContent('#unique_key-error'), /Unique key must contain only letters/);
+    assert.equal(await page.getAttribute('#unique_key', 'aria-invalid'), 'true');
+    assert.equal(await page.inputValue('#client_id'), 'dashboard-client-id');
+    assert.equal(await page.inputValue('#client_secret'), ''); // a secret is never sent back
+    await shot(page, 'new-integration');
+
+    await page.fill('#unique_key', 'my-oauth');
+    await page.fill('#client_secret', 'dashboard-client-secret');
+    await page.click('#create-integration');
+    assert.match(await page.textContent('.notice'), /Integration my-oauth created/);
+    const { body } = await server.api('GET', '/integrations/my-oauth?include=credentials');
+    assert.deepEqual(
+      [body.data.credentials.client_id, body.data.credentials.client_secret, body.data.credentials.scopes],
+      ['dashboard-client-id', 'dashboard-client-secret', 'read,write'],
+    );
+  } finally {
+    await page.close();
   }
+});
+
+test("an expiry reads in the browser's time zone with how far away it is, the exact instant kept in the markup", async () => {
+  await fake.control({ expiresInSeconds: 42 * 60 });
+  await server.api('POST', '/integrations', { provider: 'fake-oauth2-cc', unique_key: 'times-cc' });
+  const token = await server.createSession({ end_user: { id: 'times-user' } });
+  const created = await fetch(`${server.url}/oauth2/auth/times-cc?connect_session_token=${token}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: 'fake-client-id', client_secret: 'fake-client-secret-91d2' }),
+  });
+  const { connectionId } = await created.json();
+  const page = await dashboardPage(`/dashboard/dev/connections/times-cc/${connectionId}`);
+  try {
+    await shot(page, 'connection');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Tokyo' });
+    await page.reload();
+    const expiry = page.locator('#credentials-expiry');
+    const iso = await expiry.getAttribute('datetime');
+    assert.equal(await expiry.getAttribute('title'), iso);
+    assert.ok(Math.abs(Date.parse(iso) - Date.now() - 42 * 60_000) < 60_000, iso);
+    const tokyo = new Date(Date.parse(iso) + 9 * 3_600_000);
+    const clock = `${String(tokyo.getUTCHours()).padStart(2, '0')}:${String(tokyo.getUTCMinutes()).padStart(2, '0')}`;
+    const text = await expiry.textContent();
+    assert.ok(text.includes(clock) && text.includes('GMT+9') && /\(in 4[12] min\)$/.test(text), `${iso} shown as "${text}"`);
+  } finally {
+    await fake.control({ expiresInSeconds: 3600 });
+    await page.close();
+  }
+});
+
+test('provider logos stay icon-sized on the integration and the connection page', async () => {
+  await server.api('POST', '/integrations', { provider: 'fake-apikey', unique_key: 'logo-check' });
+  const connectionId = await connectApiKey('logo-check', 'logo-user');
+  const page = await dashboardPage('/dashboard/dev/integrations/logo-check');
+  const logoBox = async () => {
+    const logo = page.locator('main img[src*="/template-logos/"]').first();
+    await logo.evaluate((img) => img.decode());
+    return logo.boundingBox();
+  };
+  try {
+    const everyPageWithALogo = ['/dashboard/dev/integrations/logo-check', `/dashboard/dev/connections/logo-check/${connectionId}`,
+      '/dashboard/dev/integrations', '/dashboard/dev/integrations/new?q=fake', '/dashboard/dev/connections'];
+    for (const path of everyPageWithALogo) {
+      await page.goto(`${server.url}${path}`);
+      const box = await logoBox();
+      assert.ok(box.width > 0 && box.width <= 64 && box.height <= 64, `${path}: logo is ${box.width}x${box.height}`);
+    }
+  } finally {
+    await page.close();
+  }
+});
+
+test('Settings reveals and copies the dev and prod secret keys, which work against the API, and shows the public keys', async () => {
+  const page = await dashboardPage('/dashboard/dev/settings');
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const environmentOf = async (key) => {
+    const response = await fetch(`${server.url}/environment`, { headers: { authorization: `Bearer ${key}` } });
+    return response.ok ? (await response.json()).data.name : `refused ${response.status}`;
+  };
+  const publicKeys = [];
+  try {
+    for (const env of ['dev', 'prod']) {
+      // The environment switcher keeps the section: dev's Settings leads to prod's.
+      if (env === 'prod') await page.click('header a:text-is("prod")');
+      assert.match(page.url(), new RegExp(`/dashboard/${env}/settings$`));
+      const masked = (await page.textContent('#secret-key')).trim();
+      assert.match(masked, /•/);
+
+      // Copy works on the masked key (the script asks the server for it).
+      await page.click('#copy-secret-key');
+      await page.waitForFunction(() => document.getElementById('copy-secret-key').textContent === 'Copied');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+
+      await page.click('#reveal-secret-key');
+      const revealed = (await page.textContent('#secret-key')).trim();
+      assert.equal(copied, revealed);
+      assert.ok(revealed.startsWith(masked.slice(0, 10)) && revealed.endsWith(masked.slice(-4)), `${masked} vs ${revealed}`);
+      assert.doesNotMatch(page.url(), new RegExp(revealed));
+      assert.equal(await environmentOf(revealed), env);
+
+      const publicKey = (await page.textContent('#public-key')).trim();
+      assert.match(publicKey, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      publicKeys.push(publicKey);
+      if (env === 'dev') assert.equal(revealed, server.secretKey);
+    }
+    assert.notEqual(publicKeys[0], publicKeys[1]);
+    assert.ok(!server.logs.some((line) => line.includes(server.secretKey)), 'the secret key is in no log line');
+  } finally {
+    await page.close();
+  }
+});
+
+test('rotating the secret key in Settings refuses the old key at once', async () => {
+  const page = await dashboardPage('/dashboard/dev/settings');
   assert.doesNotMatch(await page.textContent('#secret-key'), new RegExp(server.secretKey));
   await shot(page, 'settings');
   assert.equal((await server.api('GET', '/environment')).status, 200);

@@ -19,7 +19,7 @@ public static class ActivityPages
         var filter = LogsEndpoints.ReadFilter(http.Request.Query);
         var entries = filter.Failed ? [] : await logs.ListAsync(ctx.Environment.Id, filter.Value! with { Limit = 100 }, cancellationToken);
         var rows = entries.Select(l => new LogsPage.Row(l.Kind, l.IntegrationKey, l.ConnectionId, l.Success, l.ErrorType, l.Message,
-            Timestamps.Format(l.StartedAt), l.DurationMs, l.StepList.Select(s => $"{Timestamps.Format(s.At)[11..23]} {s.Name}{(s.Detail is null ? "" : ": " + s.Detail)}").ToArray())).ToArray();
+            l.StartedAt, l.DurationMs, l.StepList.Select(s => $"{Timestamps.Format(s.At)[11..23]} {s.Name}{(s.Detail is null ? "" : ": " + s.Detail)}").ToArray())).ToArray();
         var keys = (await integrations.ListAsync(ctx.Environment.Id, cancellationToken)).Select(i => i.UniqueKey).ToArray();
         return DashboardAccess.Page<LogsPage>(ctx with { Problem = filter.Failed ? "Unknown filter value." : null }, new LogsPage.View(rows, keys,
             http.Request.Query["connection_id"], http.Request.Query["integration"], http.Request.Query["outcome"]));
@@ -38,9 +38,9 @@ public static class ActivityPages
         {
             var attempts = await deliveries.AttemptsAsync(ctx.Environment.Id, delivery.Id, cancellationToken);
             rows.Add(new WebhooksPage.Row(delivery.Id, delivery.EventId, delivery.Operation, delivery.Success, delivery.ConnectionId, delivery.IntegrationKey,
-                delivery.Url, delivery.State.ToString().ToLowerInvariant(), Timestamps.Format(delivery.CreatedAt),
-                delivery.State == DeliveryState.Pending ? Timestamps.Format(delivery.NextAttemptAt) : null,
-                attempts.Select(a => $"{Timestamps.Format(a.AttemptedAt)} → {(a.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer")} in {a.DurationMs} ms{(a.Error is null ? "" : " (" + a.Error + ")")}").ToArray()));
+                delivery.Url, delivery.State.ToString().ToLowerInvariant(), delivery.CreatedAt,
+                delivery.State == DeliveryState.Pending ? delivery.NextAttemptAt : null,
+                attempts.Select(a => new WebhooksPage.Attempt(a.AttemptedAt, $"{(a.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer")} in {a.DurationMs} ms{(a.Error is null ? "" : " (" + a.Error + ")")}")).ToArray()));
         }
 
         return DashboardAccess.Page<WebhooksPage>(ctx with { Notice = IntegrationPages.Notice(http) }, new WebhooksPage.View(rows));

@@ -39,7 +39,7 @@ public static class ConnectionPages
                 _ => true,
             })
             .Select(c => new ConnectionsPage.Row(c.ConnectionId, c.IntegrationKey, c.Provider, c.EndUserId, c.EndUserEmail,
-                c.LastRefreshFailureAt is not null, c.LastRefreshError, Timestamps.Format(c.CreatedAt)))
+                c.LastRefreshFailureAt is not null, c.LastRefreshError, c.CreatedAt))
             .ToArray();
         var keys = (await integrations.ListAsync(ctx.Environment.Id, cancellationToken)).Select(i => i.UniqueKey).ToArray();
         return DashboardAccess.Page<ConnectionsPage>(ctx with { Notice = IntegrationPages.Notice(http) },
@@ -133,14 +133,13 @@ public static class ConnectionPages
         var terms = new SessionTerms(new EndUserProfile(endUserId, email.Length > 0 ? email : null, null, null), null,
             chosen.Length > 0 ? chosen : null, null, null, null, null);
         var (session, token) = await sessions.CreateAsync(new NewConnectSession(ctx.Environment.Id, terms, null, TimeSpan.FromDays(days)), cancellationToken);
-        return DashboardAccess.Page<SharePage>(ctx, new SharePage.View(keys, urls.ConnectLink(token), Timestamps.Format(session.ExpiresAt)));
+        return DashboardAccess.Page<SharePage>(ctx, new SharePage.View(keys, urls.ConnectLink(token), session.ExpiresAt.ToUnixTimeMilliseconds()));
     }
 
     private static ConnectionPage.View Describe(StoredConnection c, string? credentials) => new(
         c.ConnectionId, c.IntegrationKey, c.Provider, c.EndUserId, c.EndUserEmail,
-        Indent(c.Metadata), Indent(c.Tags), Indent(c.ConnectionConfig), Timestamps.Format(c.CreatedAt),
-        Timestamps.Format(c.LastRefreshSuccessAt), Timestamps.Format(c.LastRefreshFailureAt), c.LastRefreshError,
-        Timestamps.Format(c.CredentialsExpiresAt), credentials);
+        Indent(c.Metadata), Indent(c.Tags), Indent(c.ConnectionConfig), c.CreatedAt,
+        c.LastRefreshSuccessAt, c.LastRefreshFailureAt, c.LastRefreshError, c.CredentialsExpiresAt, credentials);
 
     private static string Indent(string? json) =>
         json is null ? "{}" : JsonNode.Parse(json)?.ToJsonString(Pretty) ?? "{}";

@@ -123,23 +123,15 @@ public static class DashboardAccess
     public static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var headers = context.HttpContext.Response.Headers;
-        headers.CacheControl = "no-store";
+        // "no-cache" too: antiforgery sets exactly this on every page with a form token, and logs a warning each time
+        // it has to override a value without "no-cache".
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         // Scripts only from files served here (no inline script, no event attribute); inline styles stay allowed.
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
         return await next(context);
     }
-
-    /// <summary>The dashboard's only script (the CSP allows no inline one): the share page's copy button.</summary>
-    public static IResult Script() => Results.Text(
-        """
-        var copy = document.getElementById('copy-link');
-        if (copy) {
-          copy.addEventListener('click', function () {
-            navigator.clipboard.writeText(document.getElementById('connect-link').value).then(function () { copy.textContent = 'Copied'; });
-          });
-        }
-        """, "text/javascript");
 
     private static RazorComponentResult<LoginPage> LoginPage(string csrf, string? returnUrl, string? problem, int status) =>
         new RazorComponentResult<LoginPage>(new Dictionary<string, object?> { ["Csrf"] = csrf, ["ReturnUrl"] = returnUrl, ["Problem"] = problem }) { StatusCode = status };

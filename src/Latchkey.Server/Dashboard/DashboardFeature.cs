@@ -73,7 +73,7 @@ public static class DashboardFeature
         open.MapGet("", DashboardAccess.Home);
         open.MapGet("/login", DashboardAccess.ShowLogin);
         open.MapPost("/login", DashboardAccess.LogInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
-        open.MapGet("/assets/dashboard.js", DashboardAccess.Script);
+        open.MapGet("/assets/{file}", DashboardAssets.Serve);
 
         var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
             .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAccess.RequireAdmin);
@@ -81,9 +81,10 @@ public static class DashboardFeature
 
         pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync);
         pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync);
-        pages.MapPost("/{env}/integrations", IntegrationPages.CreateAsync);
-        pages.MapGet("/{env}/integrations/{key}", IntegrationPages.EditAsync);
-        pages.MapPost("/{env}/integrations/{key}", IntegrationPages.UpdateAsync);
+        pages.MapGet("/{env}/integrations/new/{provider}", IntegrationFormPages.NewAsync);
+        pages.MapPost("/{env}/integrations", IntegrationFormPages.CreateAsync);
+        pages.MapGet("/{env}/integrations/{key}", IntegrationFormPages.EditAsync);
+        pages.MapPost("/{env}/integrations/{key}", IntegrationFormPages.UpdateAsync);
         pages.MapPost("/{env}/integrations/{key}/delete", IntegrationPages.DeleteAsync);
 
         pages.MapGet("/{env}/connections", ConnectionPages.ListAsync);
@@ -96,6 +97,7 @@ public static class DashboardFeature
         pages.MapGet("/{env}/settings", SettingsPages.ShowAsync);
         pages.MapPost("/{env}/settings", SettingsPages.SaveAsync);
         pages.MapPost("/{env}/settings/secret-key", SettingsPages.RotateSecretKeyAsync);
+        pages.MapPost("/{env}/settings/secret-key/reveal", SettingsPages.RevealSecretKeyAsync);
         pages.MapPost("/{env}/settings/signing-key", SettingsPages.RotateSigningKeyAsync);
 
         pages.MapGet("/{env}/logs", ActivityPages.LogsAsync);

@@ -22,6 +22,24 @@ public static class SettingsPages
         return await RenderAsync(ctx with { Notice = IntegrationPages.Notice(http) }, store, null, null, cancellationToken);
     }
 
+    /// <summary>
+    /// The secret key in full, only after a deliberate POST (admin cookie and form token), so it never sits in a URL,
+    /// history or cache. The Copy button asks for JSON; the Reveal button for the page.
+    /// </summary>
+    public static async Task<IResult> RevealSecretKeyAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, CancellationToken cancellationToken)
+    {
+        _ = form; // Binding the form makes the endpoint validate the antiforgery token.
+        if (await contexts.ForAsync(http, env, "settings", cancellationToken) is not { } ctx)
+        {
+            return DashboardAccess.NotFoundPage();
+        }
+
+        var key = await store.RevealSecretKeyAsync(ctx.Environment.Id, cancellationToken);
+        return http.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.Ordinal)
+            ? Results.Json(new JsonObject { ["secret_key"] = key })
+            : await RenderAsync(ctx, store, null, null, cancellationToken, revealed: true);
+    }
+
     public static async Task<IResult> SaveAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, EnvironmentDirectory directory, CancellationToken cancellationToken)
     {
         if (await contexts.ForAsync(http, env, "settings", cancellationToken) is not { } ctx)
@@ -92,14 +110,17 @@ public static class SettingsPages
         return await RenderAsync(ctx with { Notice = "Webhook signing key rotated. Receivers must verify with the new key." }, store, null, key, cancellationToken);
     }
 
-    private static async Task<IResult> RenderAsync(DashboardContext ctx, EnvironmentStore store, string? newSecretKey, string? newSigningKey, CancellationToken cancellationToken, int status = StatusCodes.Status200OK)
+    private static async Task<IResult> RenderAsync(DashboardContext ctx, EnvironmentStore store, string? newSecretKey, string? newSigningKey, CancellationToken cancellationToken,
+        int status = StatusCodes.Status200OK, bool revealed = false)
     {
         var id = ctx.Environment.Id;
         var settings = await store.GetSettingsAsync(id, cancellationToken);
         var secret = await store.RevealSecretKeyAsync(id, cancellationToken);
         var ui = settings.ConnectUi;
         var view = new SettingsPage.View(
-            MaskedSecret: secret[..Math.Min(10, secret.Length)] + new string('•', 12) + secret[^4..],
+            SecretKey: revealed ? secret : secret[..Math.Min(10, secret.Length)] + new string('•', 12) + secret[^4..],
+            SecretRevealed: revealed,
+            PublicKey: ctx.Environment.PublicKey,
             NewSecretKey: newSecretKey,
             SeparateSigningKey: await store.HasSeparateSigningKeyAsync(id, cancellationToken),
             NewSigningKey: newSigningKey,

@@ -54,7 +54,28 @@ public sealed partial class DashboardHeaderTests
         AssertNoInlineScript(shareHtml);
         var script = await browser.Client.GetAsync("/dashboard/assets/dashboard.js", Server.Cancellation);
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
-        Assert.Contains("copy-link", await script.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
+        Assert.Contains("data-copy", await script.Content.ReadAsStringAsync(Server.Cancellation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryPage_LogsNoWarning_AndCachesNothing()
+    {
+        await using var app = await Server.StartAsync(Admin);
+        await app.CreateIntegrationAsync("fake-apikey");
+        using var browser = new DashboardLoginBrowser(app);
+        await browser.LogInAsync(Email, Password);
+        var before = app.Logs.Lines.Count;
+
+        foreach (var path in new[] { "/dashboard/login", "/dashboard/dev/connections", "/dashboard/dev/connections/share", "/dashboard/dev/integrations",
+            "/dashboard/dev/integrations/new", "/dashboard/dev/integrations/fake-apikey", "/dashboard/dev/settings", "/dashboard/dev/logs", "/dashboard/dev/webhooks" })
+        {
+            var page = await browser.Client.GetAsync(path, Server.Cancellation);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.True(page.Headers.CacheControl is { NoStore: true, NoCache: true }, $"{path}: {page.Headers.CacheControl}");
+        }
+
+        // Antiforgery warned on every page whose Cache-Control it had to override.
+        Assert.DoesNotContain(app.Logs.Lines.Skip(before), line => line.StartsWith("Warning", StringComparison.Ordinal) || line.StartsWith("Error", StringComparison.Ordinal));
     }
 
     private static void AssertNoInlineScript(string html)

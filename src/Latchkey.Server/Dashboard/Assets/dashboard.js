@@ -1,0 +1,68 @@
+// The dashboard's only script (its CSP allows no inline one). Every page works without it; it adds Copy buttons.
+
+// A button with data-copy="#id" copies that element's value or text. An element marked data-masked shows the secret
+// masked: the button's form (the Reveal form, with its antiforgery token) is posted to fetch the secret as JSON.
+function textToCopy(button, target) {
+  if (target.dataset.masked !== 'true') {
+    return Promise.resolve(target.value || target.textContent.trim());
+  }
+  return fetch(button.form.action, {
+    method: 'POST',
+    body: new FormData(button.form),
+    headers: { accept: 'application/json' },
+    credentials: 'same-origin',
+  }).then(function (response) {
+    if (!response.ok) throw new Error('The server answered ' + response.status + '.');
+    return response.json();
+  }).then(function (answer) { return answer.secret_key; });
+}
+
+// ClipboardItem takes a promise, so the copy still counts as the click's even when the text arrives later (Safari).
+function writeClipboard(text) {
+  if (window.ClipboardItem && navigator.clipboard.write) {
+    var blob = text.then(function (value) { return new Blob([value], { type: 'text/plain' }); });
+    return navigator.clipboard.write([new ClipboardItem({ 'text/plain': blob })]);
+  }
+  return text.then(function (value) { return navigator.clipboard.writeText(value); });
+}
+
+document.querySelectorAll('button[data-copy]').forEach(function (button) {
+  var label = button.textContent;
+  button.addEventListener('click', function () {
+    var target = document.querySelector(button.dataset.copy);
+    writeClipboard(textToCopy(button, target)).then(function () {
+      button.textContent = 'Copied';
+    }, function () {
+      button.textContent = 'Copy failed';
+    }).then(function () {
+      setTimeout(function () { button.textContent = label; }, 3000);
+    });
+  });
+});
+
+// Instants (<time datetime>) in the browser's own time zone, with the relative wording of RelativeTime.cs (keep the
+// two in step). The server writes them in UTC, which is what a page without this script shows.
+var localFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+});
+
+function describe(at, now) {
+  var seconds = (at - now) / 1000;
+  var size = Math.abs(seconds);
+  var amount = size < 60 ? null
+    : size < 90 * 60 ? Math.round(size / 60) + ' min'
+      : size < 48 * 3600 ? Math.round(size / 3600) + ' h'
+        : Math.round(size / 86400) + ' days';
+  if (amount === null) return seconds >= 0 ? 'in less than a minute' : 'less than a minute ago';
+  return seconds >= 0 ? 'in ' + amount : amount + ' ago';
+}
+
+function showLocalTimes() {
+  document.querySelectorAll('time[datetime]').forEach(function (time) {
+    var at = new Date(time.getAttribute('datetime'));
+    time.textContent = localFormat.format(at) + ' (' + describe(at.getTime(), Date.now()) + ')';
+  });
+}
+
+showLocalTimes();
+setInterval(showLocalTimes, 30000);
