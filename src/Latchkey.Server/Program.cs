@@ -1,4 +1,5 @@
 using Latchkey.Server;
+using Latchkey.Server.ApiReference;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Connect;
 using Latchkey.Server.ConnectSessions;
@@ -66,6 +67,7 @@ public static class LatchkeyServer
         builder.AddRealtime();
         builder.AddDashboard();
         builder.AddConnectUi();
+        builder.AddApiReference();
 
         var app = builder.Build();
         app.UseRealtime();
@@ -86,6 +88,7 @@ public static class LatchkeyServer
         app.MapLogs();
         app.MapDashboard();
         app.MapConnectUi();
+        app.MapApiReference();
         return app;
     }
 }
