@@ -14,7 +14,9 @@ internal static class ApiOperations
 {
     public static readonly IReadOnlyDictionary<string, OperationDoc> All = new Dictionary<string, OperationDoc>(StringComparer.Ordinal)
     {
-        ["GET /health"] = new("Is the server up and ready"),
+        ["GET /health"] = new("Is the server ready (same answer as /health/ready)"),
+        ["GET /health/ready"] = new("Readiness: the database answers and the key ring is loaded", Description: "503 with the names of the failing checks otherwise."),
+        ["GET /health/live"] = new("Liveness: the process answers"),
 
         ["POST /connect/sessions"] = new("Create a connect session for an end user", typeof(CreateConnectSessionRequest), typeof(ConnectSessionCreated),
             "Hand the token to the browser: the SDK and the Connect UI use it for 30 minutes (or `expires_in` seconds)."),

@@ -40,7 +40,8 @@ public sealed record SavedConnection(long Id, string ConnectionId, bool Created)
 /// Credentials are sealed with the row's uid, so they cannot be moved to another row.
 /// </summary>
 public sealed class ConnectionWriter(
-    Database database, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog, IEnumerable<IChangeHandler<ConnectionEvent>> events)
+    Database database, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog, IEnumerable<IChangeHandler<ConnectionEvent>> events,
+    LatchkeyMetrics metrics)
 {
     /// <summary>
     /// Saves the connection, or answers <c>resource_capped</c> when creating it would pass <see cref="NewConnection.Limits"/>
@@ -142,6 +143,11 @@ public sealed class ConnectionWriter(
             endUser, savedTags, savedWebhook);
         await events.RaiseAsync(saved, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (created)
+        {
+            metrics.ConnectionCreated(input.Provider);
+        }
+
         return new SavedConnection(id!.Value, input.ConnectionId, created);
     }
 
@@ -221,6 +227,7 @@ public sealed class ConnectionWriter(
                 now,
             },
             cancellationToken: cancellationToken));
+        metrics.Refreshed(connection.Provider);
     }
 
     /// <summary>
@@ -252,6 +259,7 @@ public sealed class ConnectionWriter(
             endUser, tags, connection.WebhookUrlOverride);
         await events.RaiseAsync(failed, db, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.RefreshFailed(connection.Provider, failure.ErrorType);
     }
 
     private static async Task<long> UpsertEndUserAsync(

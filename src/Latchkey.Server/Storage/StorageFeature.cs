@@ -19,6 +19,7 @@ public static class StorageFeature
         builder.Services.AddSingleton<InstanceNotifications>();
         builder.Services.AddSingleton<NotificationListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NotificationListener>());
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         return builder;
     }
