@@ -33,6 +33,11 @@ if (args is ["catalog", ..])
     return await CatalogDocs.RunAsync(args[1..]);
 }
 
+if (args is ["health", ..])
+{
+    return await HealthProbe.RunAsync(args[1..]);
+}
+
 var app = LatchkeyServer.Build(args);
 await app.RunAsync();
 return 0;
