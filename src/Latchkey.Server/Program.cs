@@ -1,4 +1,5 @@
 using Latchkey.Server;
+using Latchkey.Server.ApiReference;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Connect;
 using Latchkey.Server.ConnectSessions;
@@ -30,6 +31,11 @@ if (args is ["keys", ..])
 if (args is ["catalog", ..])
 {
     return await CatalogDocs.RunAsync(args[1..]);
+}
+
+if (args is ["health", ..])
+{
+    return await HealthProbe.RunAsync(args[1..]);
 }
 
 var app = LatchkeyServer.Build(args);
@@ -66,6 +72,7 @@ public static class LatchkeyServer
         builder.AddRealtime();
         builder.AddDashboard();
         builder.AddConnectUi();
+        builder.AddApiReference();
 
         var app = builder.Build();
         app.UseRealtime();
@@ -86,6 +93,7 @@ public static class LatchkeyServer
         app.MapLogs();
         app.MapDashboard();
         app.MapConnectUi();
+        app.MapApiReference();
         return app;
     }
 }

@@ -44,7 +44,8 @@ public sealed record SavedConnection(long Id, string ConnectionId, bool Created)
 /// Credentials are sealed with the row's uid, so they cannot be moved to another row.
 /// </summary>
 public sealed class ConnectionWriter(
-    Database database, GroupCommit writes, RowChanges changes, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog, IEnumerable<IChangeHandler<ConnectionEvent>> events)
+    Database database, GroupCommit writes, RowChanges changes, ConnectionSecrets secrets, TimeProvider clock, ProviderCatalog catalog,
+    IEnumerable<IChangeHandler<ConnectionEvent>> events, LatchkeyMetrics metrics)
 {
     /// <summary>
     /// Saves the connection, or answers <c>resource_capped</c> when creating it would pass <see cref="NewConnection.Limits"/>
@@ -56,6 +57,11 @@ public sealed class ConnectionWriter(
         if (!saved.Failed)
         {
             changes.Report("connections", saved.Value.Id);
+            if (saved.Value.Created)
+            {
+                metrics.ConnectionCreated(input.Provider);
+            }
+
             if (saved.Value.EndUserRef is { } endUser)
             {
                 changes.Report("end_users", endUser);
@@ -247,6 +253,7 @@ public sealed class ConnectionWriter(
             },
             cancellationToken: cancellationToken));
         changes.Report("connections", connection.Id);
+        metrics.Refreshed(connection.Provider);
     }
 
     /// <summary>
@@ -279,6 +286,7 @@ public sealed class ConnectionWriter(
         await events.RaiseAsync(failed, db, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         changes.Report("connections", connection.Id);
+        metrics.RefreshFailed(connection.Provider, failure.ErrorType);
     }
 
     private static async Task<long> UpsertEndUserAsync(

@@ -64,6 +64,8 @@ public static class HostingFeature
         builder.Services.AddLatchkeyCors();
         builder.Services.AddTransient<IStartupFilter, ForwardedHeadersFirst>();
         builder.AddRateLimits();
+        builder.Services.AddReadinessChecks();
+        builder.AddTelemetry();
         return builder;
     }
 
@@ -77,12 +79,6 @@ public static class HostingFeature
         app.UseCors();
         app.Use(RequestRules.RequireJsonContentType);
         return app;
-    }
-
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/health", () => TypedResults.Ok(new HealthAnswer("ok"))).WithTags("Health");
-        return endpoints;
     }
 
     // What UseUrls would do with http://{bind}:{port}: localhost means both loopbacks, an IP that address, a name every interface.
@@ -153,6 +149,4 @@ public static class HostingFeature
 
     private static bool IsUrlOrEmpty(string? value) =>
         string.IsNullOrWhiteSpace(value) || (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https");
-
-    private sealed record HealthAnswer(string Result);
 }

@@ -1,4 +1,5 @@
 using Latchkey.Server.Connections;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Logs;
 
 namespace Latchkey.Server.Proxy;
@@ -12,7 +13,7 @@ public sealed record ProxyResult(int Status, string? Host, string? ErrorType, in
 /// header or a body; the host is the provider's, and the path is the caller's own endpoint, not the rendered base
 /// URL (some providers put a key in it).
 /// </summary>
-public sealed class ProxyLog(AuthLogWriter writer, TimeProvider clock)
+public sealed class ProxyLog(AuthLogWriter writer, LatchkeyMetrics metrics, TimeProvider clock)
 {
     public void Record(StoredConnection connection, string method, string endpoint, ProxyResult result, DateTimeOffset startedAt)
     {
@@ -20,6 +21,7 @@ public sealed class ProxyLog(AuthLogWriter writer, TimeProvider clock)
         var duration = clock.GetUtcNow() - startedAt;
         var retries = result.Retries switch { 0 => "", 1 => ", 1 retry", var n => $", {n} retries" };
         var message = $"{method} {result.Host ?? "(not sent)"}{(path.StartsWith('/') ? path : "/" + path)} → {result.Status} in {duration.TotalMilliseconds:0} ms{retries}";
+        metrics.ProxyCalled(method, result.Status);
         writer.Record(new AuthLogEntry(connection.EnvironmentId, "proxy", connection.IntegrationKey, connection.ConnectionId,
             result.Status < 400 && result.ErrorType is null, result.ErrorType, message, result.Steps, startedAt, duration));
     }

@@ -85,6 +85,27 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
+    /// Throws when the database does not answer. On SQLite a fresh connection that may not create the file: pooled
+    /// connections keep using a database file deleted under them (a lost volume), which must not look healthy.
+    /// </summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null)
+        {
+            await using var command = _postgres.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return;
+        }
+
+        var existingFileOnly = new SqliteConnectionStringBuilder(_sqliteConnectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false };
+        await using var connection = new SqliteConnection(existingFileOnly.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT count(*) FROM sqlite_master";
+        await query.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE), so two writers never both
     /// read and then fail to upgrade; PostgreSQL uses its default READ COMMITTED with row locks.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Latchkey.Server.Environments;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Outbound;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed partial class WebhookDispatcher(
     IHttpClientFactory httpClients,
     WebhookSignal signal,
     TimeProvider clock,
+    LatchkeyMetrics metrics,
     IOptions<WebhooksOptions> options,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
@@ -111,6 +113,7 @@ public sealed partial class WebhookDispatcher(
                 ? (DeliveryState.Pending, clock.GetUtcNow() + WebhooksOptions.Backoff(delivery.Attempts))
                 : (DeliveryState.Failed, null);
         await store.RecordAttemptAsync(delivery.Id, started.ToUnixTimeMilliseconds(), status, duration, error, state, retryAt, CancellationToken.None);
+        metrics.WebhookAttempted(state switch { DeliveryState.Delivered => "delivered", DeliveryState.Pending => "retrying", _ => "failed" });
         if (error is not null)
         {
             // The host only: a webhook URL may carry a token in its path or query.
