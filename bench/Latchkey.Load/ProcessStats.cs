@@ -14,15 +14,37 @@ internal static class ProcessCpu
 internal static class Memory
 {
     /// <summary>VmHWM (peak resident set) and VmRSS of a process, from /proc.</summary>
-    public static string Read(int pid)
+    public static string Read(int pid) => $"VmHWM {MiB(Kilobytes(pid, "VmHWM"))}, VmRSS {MiB(Kilobytes(pid, "VmRSS"))}";
+
+    /// <summary>A field of /proc/&lt;pid&gt;/status in kB (VmRSS: resident now, VmHWM: peak resident); -1 once the process is gone.</summary>
+    public static long Kilobytes(int pid, string field)
     {
-        var lines = File.ReadAllLines($"/proc/{pid}/status");
-        string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?[name.Length..].Trim() ?? "?";
-        return $"VmHWM {ToMiB(Field("VmHWM:"))}, VmRSS {ToMiB(Field("VmRSS:"))}";
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            return line is null ? -1 : long.Parse(line[(field.Length + 1)..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
     }
 
-    private static string ToMiB(string kilobytes) =>
-        long.TryParse(kilobytes.Replace(" kB", "", StringComparison.Ordinal), out var kb) ? $"{kb / 1024.0:0} MiB" : kilobytes;
+    /// <summary>Resets VmHWM to the current VmRSS (Linux: "5" to /proc/&lt;pid&gt;/clear_refs), so a peak can be read per test.</summary>
+    public static bool ResetPeak(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public static string MiB(long kilobytes) => kilobytes < 0 ? "?" : $"{kilobytes / 1024.0:0} MiB";
 }
 
 internal static class MachineInfo
