@@ -43,6 +43,11 @@ if (settings.Reads)
     await ReadBench.RunAsync(settings, dll);
 }
 
+if (settings.Mixed)
+{
+    await MixedBench.RunAsync(settings, dll);
+}
+
 Console.WriteLine($"\nload average after: {MachineInfo.LoadAverage()}");
 return 0;
 
