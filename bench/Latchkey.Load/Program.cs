@@ -48,6 +48,11 @@ if (settings.Mixed)
     await MixedBench.RunAsync(settings, dll);
 }
 
+if (settings.Startup)
+{
+    await StartupBench.RunAsync(settings, dll);
+}
+
 Console.WriteLine($"\nload average after: {MachineInfo.LoadAverage()}");
 return 0;
 
