@@ -1,26 +1,21 @@
-using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
-using Latchkey.Server.Connections;
-using Latchkey.Server.Vault;
-using Latchkey.Server.Storage;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
-// Loopback load benchmark (bench/README.md): builds and starts the Release server on 127.0.0.1 with a fresh data
-// folder, seeds connections through the import API, then drives GET /health (the ceiling), GET /connections/:id and
-// POST /connect/sessions with wrk, bounded in time, and prints requests/s, p50/p99 and the server's peak memory.
-// The first 1,000 connections go through the import API (POST /connections); beyond that they are written straight
-// into the SQLite file in batches, sealed by the server's own codec with the server's key (the API imports ~250/s
-// on this 2-core machine, which would make 100,000 take minutes).
-// Usage: dotnet run -c Release --project bench/Latchkey.Load [-- --sizes 1000,100000 --duration 10 --threads 2 --connections 32]
-// --postgres URL runs the server on PostgreSQL instead of SQLite: a fresh database is created with the URL's role
-// (which must be allowed to create databases), seeded the same way, and dropped at the end.
+// Loopback load benchmark (README, "Benchmarks"; recorded runs in bench/RESULTS.md). Builds the Release server and
+// runs it on 127.0.0.1 as a child process with a fresh data folder; every wrk run is bounded in time. Sections, all
+// run by default, or only those named:
+//   --reads    (ReadBench.cs) seeds connections, then drives GET /health (the ceiling), GET /connections/:id and
+//              POST /connect/sessions with wrk: requests/s, p50/p99/max, server CPU per request; the server's
+//              memory at start, its peak and --idle seconds after the last run.
+//   --mixed    (MixedBench.cs) a fresh server under 200 clients creating connect sessions and importing connections
+//              for --mixed-duration seconds: requests/s, p50/p99/max, non-2xx; memory at start, peak, --idle s after.
+//   --startup  (StartupBench.cs) process start to the first 200 of GET /health, on fresh data folders and once on
+//              an existing one.
+// Usage: dotnet run -c Release --project bench/Latchkey.Load [-- --sizes 1000,100000 --duration 10 --threads 2
+//   --connections 32 --mixed-duration 60 --mixed-connections 200 --startup-runs 5 --idle 30]
+// --postgres URL runs the reads and the mixed test on PostgreSQL instead of SQLite: a fresh database per section is
+// created with the URL's role (which must be allowed to create databases) and dropped at the end. Start-up is
+// always measured on SQLite.
+// --server-dll PATH measures another build of the server (e.g. a `dotnet publish` output) instead of the Release build.
 // --proxy measures the proxy instead (ProxyBench.cs): direct vs /proxy against a local upstream, same wrk settings.
 // --hold N keeps the seeded, warmed server up for N seconds before measuring, for a profiler (dotnet-trace).
 
@@ -37,309 +32,29 @@ if (args.Contains("--proxy"))
 
 Console.WriteLine($"Latchkey load benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {MachineInfo.CpuModel()}, {MachineInfo.MemoryGiB()} GiB; load average before start: {MachineInfo.LoadAverage()}");
-Console.WriteLine($"wrk: {settings.Threads} threads, {settings.Connections} connections, {settings.Duration} s per run, --latency");
+Console.WriteLine($"wrk: {settings.Threads} threads, {settings.Connections} connections, {settings.Duration} s per run, --latency, --timeout 5s");
 
 Run("dotnet", $"build \"{Path.Combine(root, "src/Latchkey.Server")}\" -c Release -nologo -v q -clp:ErrorsOnly", root);
-var dll = Path.Combine(root, "src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll");
-var dataDirectory = Directory.CreateTempSubdirectory("latchkey-load-").FullName;
-var encryptionKey = EncryptionKey.Generate();
-var codec = new SecretCodec(new KeyRing([encryptionKey], "load benchmark"));
-var secretKey = "lk_sk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-var port = FreePort();
-var baseUrl = $"http://127.0.0.1:{port}";
-var postgres = settings.Postgres is null ? null : await LoadDatabase.CreateAsync(settings.Postgres);
-Console.WriteLine($"storage: {(postgres is null ? "SQLite in a fresh folder" : $"PostgreSQL, fresh database {postgres.Name}")}");
+var dll = settings.ServerDll ?? BenchServer.ReleaseDll(root);
+Console.WriteLine($"server: {dll}");
 
-var start = new ProcessStartInfo("dotnet", $"\"{dll}\"") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
-start.Environment["ASPNETCORE_URLS"] = baseUrl;
-start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-start.Environment["LATCHKEY_DATA_DIR"] = dataDirectory;
-start.Environment["LATCHKEY_SECRET_KEY_DEV"] = secretKey;
-start.Environment["LATCHKEY_ENCRYPTION_KEY"] = encryptionKey.ToBase64();
-start.Environment["Logging__LogLevel__Default"] = "Warning";
-// The per-environment API limit (LATCHKEY_RATE_LIMIT_API, 60,000/min by default) would cap a 30,000 req/s run: off here.
-start.Environment["LATCHKEY_RATE_LIMIT_API"] = "0";
-if (postgres is not null)
+if (settings.Reads)
 {
-    start.Environment["LATCHKEY_DATABASE_URL"] = postgres.ConnectionString;
-}
-using var server = Process.Start(start)!;
-server.OutputDataReceived += (_, _) => { };
-server.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[server] {e.Data}"); } };
-server.BeginOutputReadLine();
-server.BeginErrorReadLine();
-
-const int ApiSeedLimit = 1000;
-try
-{
-    using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
-    http.DefaultRequestHeaders.Authorization = new("Bearer", secretKey);
-    await WaitForHealthAsync(http);
-    Console.WriteLine($"server: pid {server.Id}, {baseUrl}, data in {dataDirectory}; memory after start: {Memory.Read(server.Id)}");
-
-    var created = await http.PostAsJsonAsync("/integrations", new
-    {
-        provider = "github",
-        unique_key = "github",
-        credentials = new { type = "OAUTH2", client_id = "load-client", client_secret = "load-secret", scopes = "repo" },
-    });
-    await EnsureAsync(created);
-
-    var seeded = 0;
-    foreach (var size in settings.Sizes)
-    {
-        var watch = Stopwatch.StartNew();
-        var viaApi = Math.Min(size, ApiSeedLimit);
-        if (seeded < viaApi)
-        {
-            await SeedAsync(http, seeded, viaApi);
-            Console.WriteLine($"\nseeded connections {seeded + 1}..{viaApi} through POST /connections in {watch.Elapsed.TotalSeconds:0.0} s ({(viaApi - seeded) / watch.Elapsed.TotalSeconds:0} /s)");
-            seeded = viaApi;
-        }
-
-        if (seeded < size)
-        {
-            watch.Restart();
-            using (DbConnection database = postgres is null
-                       ? new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "latchkey.db")};Default Timeout=30")
-                       : new NpgsqlConnection(postgres.ConnectionString))
-            {
-                SeedDirectly(database, new ConnectionSecrets(codec), seeded, size);
-                if (postgres is not null)
-                {
-                    // A bulk load outpaces autovacuum's statistics (it analyzes within a minute or so); without them
-                    // the planner would still plan for the 1,000 rows it last saw.
-                    using var analyze = database.CreateCommand();
-                    analyze.CommandText = "ANALYZE";
-                    analyze.ExecuteNonQuery();
-                }
-            }
-
-            Console.WriteLine($"\nseeded connections {seeded + 1}..{size} directly in the database in {watch.Elapsed.TotalSeconds:0.0} s");
-            seeded = size;
-        }
-
-        // A sanity read: the route must answer 200 with opened credentials before it is measured.
-        var probe = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/connections/conn-{size}?provider_config_key=github");
-        if (probe?["credentials"]?["access_token"] is null)
-        {
-            throw new InvalidOperationException("GET /connections/:id did not return credentials.");
-        }
-
-        var environment = new Dictionary<string, string> { ["LK_CONNECTIONS"] = size.ToString(CultureInfo.InvariantCulture), ["LK_SECRET_KEY"] = secretKey };
-        // Warm-up (not reported): JIT tiering, connection pools and SQLite's page cache settle before measuring.
-        foreach (var script in new string?[] { null, "get-connection.lua", "create-session.lua" })
-        {
-            Wrk.Run(settings with { Duration = 3 }, script is null ? $"{baseUrl}/health" : $"{baseUrl}/", script is null ? null : Path.Combine(AppContext.BaseDirectory, script), environment, quiet: true);
-        }
-
-        if (settings.Hold > 0)
-        {
-            // For a profiler: the seeded, warmed server stays up; drive it with the same wrk scripts meanwhile.
-            Console.WriteLine($"holding for {settings.Hold} s: pid {server.Id}, {baseUrl}, LK_SECRET_KEY={secretKey} LK_CONNECTIONS={size}");
-            await Task.Delay(TimeSpan.FromSeconds(settings.Hold));
-        }
-
-        var health = Wrk.Run(settings, $"{baseUrl}/health", null, environment, server.Id);
-        var getConnection = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "get-connection.lua"), environment, server.Id);
-
-        // The server keeps rows it has read in memory (LATCHKEY_CONNECTION_CACHE_SIZE): the run above mostly found
-        // rows not read before; after every connection has been read once, the run below measures a server that has
-        // been serving these connections for a while.
-        var primed = Stopwatch.StartNew();
-        await ReadEveryConnectionAsync(http, size);
-        Console.WriteLine($"\nread every connection once in {primed.Elapsed.TotalSeconds:0.0} s");
-
-        // This machine's speed drifts from one run to the next (shared host): the warm figure alternates three
-        // thirds of health and of the read, so both see the same moments, and compares their sums.
-        var rounds = Enumerable.Range(0, 3).Select(_ => settings with { Duration = Math.Max(1, settings.Duration / 3) })
-            .Select(third => (
-                Health: Wrk.Run(third, $"{baseUrl}/health", null, environment, server.Id),
-                Read: Wrk.Run(third, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "get-connection.lua"), environment, server.Id)))
-            .ToArray();
-        var healthAlongside = Wrk.Combine(rounds.Select(round => round.Health));
-        var getConnectionWarm = Wrk.Combine(rounds.Select(round => round.Read));
-        var createSession = Wrk.Run(settings, $"{baseUrl}/", Path.Combine(AppContext.BaseDirectory, "create-session.lua"), environment, server.Id);
-        var memory = Memory.Read(server.Id);
-
-        Console.WriteLine($"\n{size:N0} connections stored (peak server memory so far: {memory})");
-        Console.WriteLine("| route | requests/s | vs health | p50 | p99 | server CPU per request | non-2xx | errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (name, run, ceiling) in new[]
-                 {
-                     ("GET /health", health, health), ("GET /connections/:id, rows not read before", getConnection, health),
-                     ("GET /health, alternating with the next row", healthAlongside, healthAlongside),
-                     ("GET /connections/:id, every row read once before", getConnectionWarm, healthAlongside),
-                     ("POST /connect/sessions", createSession, health),
-                 })
-        {
-            var line = $"| {name} | {run.RequestsPerSecond:N0} | {run.RequestsPerSecond / ceiling.RequestsPerSecond:P0} | {run.P50} | {run.P99} | {run.ServerCpuPerRequest:0} µs | {run.Non2xx} | {run.SocketErrors} |";
-            Console.WriteLine(line);
-        }
-    }
-
-    Console.WriteLine($"\nload average after: {MachineInfo.LoadAverage()}");
-}
-finally
-{
-    server.Kill(entireProcessTree: true);
-    await server.WaitForExitAsync();
-    if (postgres is not null)
-    {
-        await postgres.DropAsync();
-    }
-    try
-    {
-        Directory.Delete(dataDirectory, recursive: true);
-    }
-    catch (IOException)
-    {
-    }
+    await ReadBench.RunAsync(settings, dll);
 }
 
+if (settings.Mixed)
+{
+    await MixedBench.RunAsync(settings, dll);
+}
+
+if (settings.Startup)
+{
+    await StartupBench.RunAsync(settings, dll);
+}
+
+Console.WriteLine($"\nload average after: {MachineInfo.LoadAverage()}");
 return 0;
-
-// Imports OAuth 2 connections conn-(from+1)..conn-to, 8 requests in flight: the same path a customer migrating
-// from another platform uses; each one seals its credentials with its own row binding.
-// GET /connections/conn-1..conn-count once each, 16 requests in flight.
-async Task ReadEveryConnectionAsync(HttpClient http, int count)
-{
-    var next = 0;
-    await Parallel.ForEachAsync(Enumerable.Range(0, 16), async (_, cancellationToken) =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) <= count)
-        {
-            using var response = await http.GetAsync($"/connections/conn-{i}?provider_config_key=github", cancellationToken);
-            await EnsureAsync(response);
-        }
-    });
-}
-
-async Task SeedAsync(HttpClient http, int from, int to)
-{
-    var next = from;
-    var expires = DateTimeOffset.UtcNow.AddYears(1).ToString("O", CultureInfo.InvariantCulture);
-    await Parallel.ForEachAsync(Enumerable.Range(0, 8), async (_, cancellationToken) =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) <= to)
-        {
-            var response = await http.PostAsJsonAsync("/connections", new
-            {
-                provider_config_key = "github",
-                connection_id = $"conn-{i}",
-                end_user = new { id = $"user-{i}", email = $"user{i}@example.com" },
-                tags = new { plan = (i % 3 == 0) ? "pro" : "free" },
-                credentials = new
-                {
-                    type = "OAUTH2",
-                    access_token = $"gho_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18))}",
-                    refresh_token = $"ghr_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(30))}",
-                    expires_at = expires,
-                    raw = new { token_type = "bearer", scope = "repo,user", expires_in = 28800 },
-                },
-            }, cancellationToken);
-            await EnsureAsync(response);
-        }
-    });
-}
-
-// Same row shape as ConnectionWriter writes (credentials sealed with the row's uid as associated data).
-static void SeedDirectly(DbConnection connection, ConnectionSecrets secrets, int from, int to)
-{
-    connection.Open();
-    long environmentId, integrationId;
-    using (var lookup = connection.CreateCommand())
-    {
-        lookup.CommandText = "SELECT environment_id, id FROM integrations WHERE unique_key = 'github'";
-        using var reader = lookup.ExecuteReader();
-        reader.Read();
-        (environmentId, integrationId) = (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    var expires = DateTimeOffset.UtcNow.AddYears(1);
-    for (var batchStart = from + 1; batchStart <= to; batchStart += 10_000)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO connections (uid, environment_id, integration_id, connection_id, credentials_sealed, credentials_expires_at,
-                connection_config, tags, created_at, updated_at)
-            VALUES (@uid, @environment, @integration, @connectionId, @sealed, @expiresAt, '{}', @tags, @now, @now)
-            """;
-        string[] names = ["uid", "environment", "integration", "connectionId", "sealed", "expiresAt", "tags", "now"];
-        var parameters = names.Select(name =>
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = name;
-            insert.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-        for (var i = batchStart; i < batchStart + 10_000 && i <= to; i++)
-        {
-            var uid = Guid.NewGuid().ToString();
-            var accessToken = $"gho_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18))}";
-            var credentials = new System.Text.Json.Nodes.JsonObject
-            {
-                ["type"] = "OAUTH2",
-                ["access_token"] = accessToken,
-                ["refresh_token"] = $"ghr_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(30))}",
-                ["expires_at"] = expires.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                ["raw"] = new System.Text.Json.Nodes.JsonObject { ["access_token"] = accessToken, ["token_type"] = "bearer", ["scope"] = "repo,user", ["expires_in"] = 28800 },
-            }.ToJsonString();
-            parameters[0].Value = uid;
-            parameters[1].Value = environmentId;
-            parameters[2].Value = integrationId;
-            parameters[3].Value = $"conn-{i}";
-            parameters[4].Value = secrets.Seal(credentials, environmentId, uid);
-            parameters[5].Value = expires.ToUnixTimeMilliseconds();
-            parameters[6].Value = $$"""{"plan":"{{(i % 3 == 0 ? "pro" : "free")}}"}""";
-            parameters[7].Value = now;
-            insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-    }
-}
-
-static async Task EnsureAsync(HttpResponseMessage response)
-{
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}");
-    }
-}
-
-static async Task WaitForHealthAsync(HttpClient http)
-{
-    for (var attempt = 0; attempt < 120; attempt++)
-    {
-        try
-        {
-            if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(250);
-    }
-
-    throw new TimeoutException("The server did not become healthy within 30 s.");
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 static void Run(string file, string arguments, string directory)
 {
@@ -348,155 +63,5 @@ static void Run(string file, string arguments, string directory)
     if (process.ExitCode != 0)
     {
         throw new InvalidOperationException($"{file} {arguments} failed with exit code {process.ExitCode}.");
-    }
-}
-
-internal sealed record Settings(int[] Sizes, int Duration, int Threads, int Connections, int Hold, string? Postgres)
-{
-    public static Settings Parse(string[] args)
-    {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        return new Settings(
-            (Value("--sizes") ?? "1000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-            int.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture),
-            int.Parse(Value("--threads") ?? "2", CultureInfo.InvariantCulture),
-            int.Parse(Value("--connections") ?? "32", CultureInfo.InvariantCulture),
-            int.Parse(Value("--hold") ?? "0", CultureInfo.InvariantCulture),
-            Value("--postgres"));
-    }
-
-    public static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Latchkey.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
-    }
-}
-
-/// <summary>One wrk run, bounded in time, and the figures read from its --latency report.</summary>
-internal sealed record Wrk(double RequestsPerSecond, string P50, string P99, long Non2xx, string SocketErrors, double ServerCpuPerRequest)
-{
-    /// <summary>Runs of equal length as one: mean rate and CPU per request, the slowest run's p50 and p99, summed errors.</summary>
-    public static Wrk Combine(IEnumerable<Wrk> runs)
-    {
-        var all = runs.ToArray();
-        return new Wrk(
-            all.Average(run => run.RequestsPerSecond),
-            all.MaxBy(run => Microseconds(run.P50))!.P50,
-            all.MaxBy(run => Microseconds(run.P99))!.P99,
-            all.Sum(run => run.Non2xx),
-            string.Join(", ", all.Select(run => run.SocketErrors).Where(errors => errors != "0").DefaultIfEmpty("0")),
-            all.Sum(run => run.ServerCpuPerRequest * run.RequestsPerSecond) / all.Sum(run => run.RequestsPerSecond));
-    }
-
-    // wrk prints latencies as 850.00us, 1.20ms or 2.01s.
-    private static double Microseconds(string latency)
-    {
-        var unit = latency.TrimStart("0123456789.".ToCharArray());
-        var value = double.Parse(latency[..^unit.Length], CultureInfo.InvariantCulture);
-        return unit switch { "us" => value, "ms" => value * 1_000, "s" => value * 1_000_000, "m" => value * 60_000_000, _ => double.NaN };
-    }
-
-    // serverPid: the server, whose CPU time (user + system, from /proc) is divided by the requests served.
-    public static Wrk Run(Settings settings, string url, string? script, IReadOnlyDictionary<string, string> environment, int? serverPid = null, bool quiet = false)
-    {
-        var cpuBefore = serverPid is { } before ? ProcessCpu.Seconds(before) : 0;
-        var arguments = $"-t{settings.Threads} -c{settings.Connections} -d{settings.Duration}s --timeout 5s --latency {(script is null ? "" : $"-s \"{script}\" ")}{url}";
-        var start = new ProcessStartInfo("wrk", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk is not installed (apt-get install wrk).");
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"wrk failed: {process.StandardError.ReadToEnd()}");
-        }
-
-        if (!quiet)
-        {
-            Console.WriteLine($"\n$ wrk {arguments}\n{output.TrimEnd()}");
-        }
-
-        var cpu = serverPid is { } after ? ProcessCpu.Seconds(after) - cpuBefore : 0;
-        string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline).Groups[1].Value;
-        var requests = long.Parse(Match(@"^\s+(\d+) requests in"), CultureInfo.InvariantCulture);
-        return new Wrk(
-            double.Parse(Match(@"^Requests/sec:\s+([\d.]+)"), CultureInfo.InvariantCulture),
-            Match(@"^\s+50%\s+(\S+)"),
-            Match(@"^\s+99%\s+(\S+)"),
-            long.TryParse(Match(@"Non-2xx or 3xx responses:\s+(\d+)"), out var non2xx) ? non2xx : 0,
-            Match(@"Socket errors:\s+(.+)$") is { Length: > 0 } errors ? errors.Trim() : "0",
-            requests == 0 ? 0 : cpu / requests * 1e6);
-    }
-}
-
-internal static class ProcessCpu
-{
-    /// <summary>User + system CPU seconds a process has used, from /proc/&lt;pid&gt;/stat (clock ticks of 1/100 s).</summary>
-    public static double Seconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-}
-
-internal static class Memory
-{
-    /// <summary>VmHWM (peak resident set) and VmRSS of a process, from /proc.</summary>
-    public static string Read(int pid)
-    {
-        var lines = File.ReadAllLines($"/proc/{pid}/status");
-        string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?[name.Length..].Trim() ?? "?";
-        return $"VmHWM {ToMiB(Field("VmHWM:"))}, VmRSS {ToMiB(Field("VmRSS:"))}";
-    }
-
-    private static string ToMiB(string kilobytes) =>
-        long.TryParse(kilobytes.Replace(" kB", "", StringComparison.Ordinal), out var kb) ? $"{kb / 1024.0:0} MiB" : kilobytes;
-}
-
-internal static class MachineInfo
-{
-    public static string CpuModel() =>
-        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-
-    public static string MemoryGiB() =>
-        File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] is var kb ? $"{long.Parse(kb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0:0}" : "?";
-
-    public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-}
-
-/// <summary>A database of its own for one benchmark run on PostgreSQL, created from an admin URL and dropped after.</summary>
-internal sealed record LoadDatabase(string Admin, string Name, string ConnectionString)
-{
-    public static async Task<LoadDatabase> CreateAsync(string url)
-    {
-        var admin = PostgresConnectionString.From(url);
-        var name = $"latchkey_load_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new LoadDatabase(admin, name, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString());
-    }
-
-    public async Task DropAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 }
