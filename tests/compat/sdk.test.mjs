@@ -33,6 +33,7 @@ before(async () => {
   for (const body of [
     { provider: 'fake-apikey', unique_key: 'sdk-apikey' },
     { provider: 'fake-basic', unique_key: 'sdk-basic' },
+    { provider: 'fake-unreachable', unique_key: 'sdk-unreachable' },
     { provider: 'fake-oauth2', unique_key: 'sdk-oauth', credentials: OAUTH_APP },
     { provider: 'fake-two-step', unique_key: 'sdk-two-step' },
     { provider: 'fake-jwt', unique_key: 'sdk-jwt' },
@@ -132,6 +133,13 @@ for (const sdk of sdks) {
       const bad = await run(token, `(n) => n.auth('sdk-apikey', { credentials: { apiKey: 'nope' } })`);
       assert.equal(good.ok?.providerConfigKey, 'sdk-apikey', JSON.stringify(good));
       assert.equal(bad.type, 'connection_test_failed');
+    });
+
+    test('auth() at a provider that cannot be reached rejects with provider_unreachable, not connection_test_failed', async () => {
+      const token = await server.createSession();
+      const result = await run(token, `(n) => n.auth('sdk-unreachable', { credentials: { apiKey: '${GOOD_KEY}' } })`);
+      assert.equal(result.type, 'provider_unreachable', JSON.stringify(result));
+      assert.match(result.message, /Fake Unreachable could not be reached to check these credentials/);
     });
 
     test('auth() with TWO_STEP credentials resolves after the token exchange; a refused exchange rejects with connection_test_failed', async () => {

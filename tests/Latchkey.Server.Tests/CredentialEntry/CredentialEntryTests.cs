@@ -236,7 +236,7 @@ public sealed class CredentialEntryTests
     }
 
     [Fact]
-    public async Task Verification_AgainstAPrivateAddress_IsRefusedByTheOutboundGuard()
+    public async Task Verification_AgainstAPrivateAddress_IsRefusedByTheOutboundGuard_AsAProviderNotReached()
     {
         await using var app = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_OUTBOUND_ALLOW"] = "" });
         await app.CreateIntegrationAsync("fake-apikey");
@@ -244,7 +244,8 @@ public sealed class CredentialEntryTests
 
         var response = await app.Http.PostAsJsonAsync($"/api-auth/api-key/fake-apikey?connect_session_token={token}", new { apiKey = FakeProvider.GoodApiKey }, Server.Cancellation);
 
-        Assert.Equal("connection_test_failed", await response.ErrorCodeAsync());
+        // The key was never shown to the provider: no verdict, so not a refusal of the key.
+        Assert.Equal("provider_unreachable", await response.ErrorCodeAsync());
         Assert.Equal(0, app.Fake.VerificationCalls);
         Assert.Contains(app.Logs.Lines, line => line.Contains("Refused to connect to 127.0.0.1", StringComparison.Ordinal));
     }
