@@ -142,6 +142,13 @@ for (const sdk of sdks) {
       assert.match(result.message, /Fake Unreachable could not be reached to check these credentials/);
     });
 
+    test("auth() rejects with the server's own message, e.g. a connection id chosen with a session token", async () => {
+      const token = await server.createSession();
+      const result = await run(token, `(n) => n.auth('sdk-apikey', 'my-own-id', { credentials: { apiKey: '${GOOD_KEY}' } })`);
+      assert.equal(result.type, 'invalid_query_params', JSON.stringify(result));
+      assert.equal(result.message, 'connection_id cannot be chosen with a connect session token.');
+    });
+
     test('auth() with TWO_STEP credentials resolves after the token exchange; a refused exchange rejects with connection_test_failed', async () => {
       const token = await server.createSession();
       const fields = (secret) => `{ type: 'TWO_STEP', account_id: '${OAUTH_APP.client_id}', api_secret: '${secret}' }`;
