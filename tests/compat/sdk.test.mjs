@@ -270,6 +270,26 @@ for (const sdk of sdks) {
       }
     });
 
+    test('auth() whose /oauth/connect fails rejects with the error type instead of waiting forever', async () => {
+      // Bounded: before the fix the popup showed JSON and the promise never settled.
+      const bounded = (call) => `(n) => Promise.race([${call}, new Promise((_, reject) => setTimeout(() => reject({ type: 'still pending after 10 s' }), 10000))])`;
+      const restricted = await server.createSession({ end_user: { id: 'user-1' }, allowed_integrations: ['sdk-apikey'] });
+      const expired = await server.createSession();
+      const ended = await fetch(`${server.url}/connect/session`, { method: 'DELETE', headers: { authorization: `Bearer ${expired}` } });
+      assert.equal(ended.status, 204);
+
+      const notAllowed = await run(restricted, bounded(`n.auth('sdk-oauth')`));
+      const chosenId = await run(await server.createSession(), bounded(`n.auth('sdk-oauth', 'my-own-id')`));
+      const unknownIntegration = await run(await server.createSession(), bounded(`n.auth('sdk-nope')`));
+      const endedSession = await run(expired, bounded(`n.auth('sdk-oauth')`));
+
+      assert.equal(notAllowed.type, 'integration_not_allowed', JSON.stringify(notAllowed));
+      assert.equal(chosenId.type, 'invalid_query_params', JSON.stringify(chosenId));
+      assert.match(chosenId.message, /connection_id cannot be chosen/);
+      assert.equal(unknownIntegration.type, 'provider_config_err', JSON.stringify(unknownIntegration));
+      assert.equal(endedSession.type, 'unknown_connect_session_token', JSON.stringify(endedSession));
+    });
+
     test('a popup blocked by the browser rejects with blocked_by_browser', async () => {
       const token = await server.createSession();
       const page = await blockingBrowser.context.newPage();

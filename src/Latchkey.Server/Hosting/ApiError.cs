@@ -39,6 +39,11 @@ public sealed class ApiError(int status, string code, string? message = null) : 
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        if (FailurePage.For(httpContext) is { } page)
+        {
+            return page.WriteAsync(httpContext, this);
+        }
+
         httpContext.Response.StatusCode = Status;
         var body = new Envelope(new Body(Code, Message, Errors, Payload));
         return httpContext.Response.WriteAsJsonAsync(body, LatchkeyJson.Options, httpContext.RequestAborted);

@@ -82,19 +82,6 @@ public static class ErrorCodes
     public const string TokenErr = "token_err";
     public const string EnvironmentRetrievalErr = "account_or_environment_retrieval_err";
     public const string UnknownErr = "unknown_err";
-
-    private static readonly HashSet<string> FlowOutcomes = new(StringComparer.Ordinal)
-    {
-        ProviderConfigErr, UnknownConfigKey, UrlParamErr, GrantTypeErr, AuthModeErr, CallbackErr, StateErr, StateCookieErr, TokenErr,
-        EnvironmentRetrievalErr, UnknownErr, ConnectionValidationFailed, ResourceCapped, MissingHmac, InvalidHmac,
-        ProviderUnreachable, ProviderError,
-    };
-
-    /// <summary>
-    /// Whether a code ends an OAuth flow in the browser (WebSocket message and result page, spec §5.6) rather than
-    /// being answered as JSON to the request that started it.
-    /// </summary>
-    public static bool IsFlowOutcome(string code) => FlowOutcomes.Contains(code);
 }
 
 /// <summary>Issue codes inside <c>error.errors[]</c>; the same vocabulary as zod, which the reference uses.</summary>
