@@ -38,9 +38,22 @@ if (args is ["health", ..])
     return await HealthProbe.RunAsync(args[1..]);
 }
 
-var app = LatchkeyServer.Build(args);
-await app.RunAsync();
-return 0;
+IConfiguration? configuration = null; // kept: a failed start disposes the application's services
+try
+{
+    var app = LatchkeyServer.Build(args);
+    configuration = app.Configuration;
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception)
+{
+    // A bad setting is told in its sentence; anything else is a fault of the server, told in full.
+    configuration ??= new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build(); // the build itself failed
+    var sentences = StartupFailure.Describe(exception, configuration);
+    await Console.Error.WriteLineAsync(sentences is null ? $"Latchkey stopped: {exception}" : string.Join(Environment.NewLine, sentences));
+    return 1;
+}
 
 namespace Latchkey.Server
 {
@@ -51,6 +64,8 @@ public static class LatchkeyServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, WebRootPath = ConnectUiFeature.WebRootPath() });
         configure?.Invoke(builder);
+        SettingsCheck.Run(builder.Configuration);
+        var started = StartupFailure.LeaveStartFailuresToTheProcess(builder);
 
         builder.AddHosting();
         builder.AddStorage();
@@ -75,6 +90,7 @@ public static class LatchkeyServer
         builder.AddApiReference();
 
         var app = builder.Build();
+        started(app.Lifetime);
         app.UseRealtime();
         app.UseHosting();
         app.UseCallers();

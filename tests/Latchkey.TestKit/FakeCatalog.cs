@@ -29,6 +29,50 @@ public static class FakeCatalog
               description: Your Fake API key
               secret: true
 
+        # Providers having a bad day, for the "no verdict" errors: nothing listens on port 1 of loopback, /api/status/503
+        # answers 503, /api/status/500 answers 500, /api/slow answers after the server's outbound timeout.
+        fake-unreachable:
+          display_name: Fake Unreachable
+          docs: https://docs.example.test/unreachable
+          auth_mode: API_KEY
+          proxy:
+            base_url: http://127.0.0.1:1
+            headers:
+              authorization: Bearer ${apiKey}
+            verification:
+              endpoints: [/api/me]
+
+        fake-unavailable:
+          display_name: Fake Unavailable
+          docs: https://docs.example.test/unavailable
+          auth_mode: API_KEY
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            headers:
+              authorization: Bearer ${apiKey}
+            verification:
+              endpoints: [/api/status/503]
+
+        fake-erroring:
+          display_name: Fake Erroring
+          docs: https://docs.example.test/erroring
+          auth_mode: BASIC
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            verification:
+              endpoints: [/api/status/500]
+
+        fake-slow:
+          display_name: Fake Slow
+          docs: https://docs.example.test/slow
+          auth_mode: API_KEY
+          proxy:
+            base_url: {{fakeBaseUrl}}
+            headers:
+              authorization: Bearer ${apiKey}
+            verification:
+              endpoints: [/api/slow]
+
         fake-basic:
           display_name: Fake Basic
           docs: https://docs.example.test/basic

@@ -36,6 +36,9 @@ public sealed partial class FakeProvider
     /// <summary>When true, refresh-token grants fail with <c>invalid_grant</c>.</summary>
     public bool FailRefresh { get; set; }
 
+    /// <summary>When set, the token endpoint is down: it answers this status with a plain-text page, as a failing gateway does.</summary>
+    public int? TokenEndpointOutage { get; set; }
+
     /// <summary>Lifetime of issued access tokens.</summary>
     public int ExpiresInSeconds { get; set; } = 3600;
 
@@ -140,6 +143,11 @@ public sealed partial class FakeProvider
         if (TokenDelay > TimeSpan.Zero)
         {
             await Task.Delay(TokenDelay);
+        }
+
+        if (TokenEndpointOutage is { } outage)
+        {
+            return Results.Text("Service Unavailable", "text/plain", statusCode: outage);
         }
 
         var form = (await request.ReadFormAsync()).ToDictionary(pair => pair.Key, pair => pair.Value.ToString());

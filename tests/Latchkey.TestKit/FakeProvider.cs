@@ -101,6 +101,19 @@ public sealed partial class FakeProvider : IAsyncDisposable
         app.MapGet("/{region}/api/me", (string region, HttpRequest request) => Verify(request, region is "eu" or "us"));
         app.MapGet("/api/me", (HttpRequest request) => Verify(request, true));
 
+        // A provider failing on its side, and one that answers only after Latchkey's outbound timeout (tests set 1 s).
+        app.MapGet("/api/status/{status:int}", (int status) =>
+        {
+            Interlocked.Increment(ref _verificationCalls);
+            return Results.StatusCode(status);
+        });
+        app.MapGet("/api/slow", async (CancellationToken cancellationToken) =>
+        {
+            Interlocked.Increment(ref _verificationCalls);
+            await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+            return Results.Ok(new { ok = true });
+        });
+
         // What a provider's "which sites may this token use" endpoint answers (Atlassian's accessible-resources shape).
         app.MapGet("/api/sites", (HttpRequest request) => request.Headers.Authorization.ToString() == $"Bearer {CurrentAccessTokenOrNull}"
             ? Results.Json(new[] { new { id = "cloud-123", url = "https://acme.example.test", name = "Acme" } })

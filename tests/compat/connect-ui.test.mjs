@@ -85,6 +85,28 @@ test('API key with a bad key: failure screen naming the rejection, error event, 
   }
 });
 
+test('a provider that cannot be reached: the failure screen says so, not that the key was rejected', async () => {
+  assert.equal((await server.api('POST', '/integrations', { provider: 'fake-unreachable', unique_key: 'ui-unreachable' })).status, 200);
+  const { page, ui } = await openConnectUI(browser, site, server, await session({ allowed_integrations: ['ui-unreachable'] }));
+  try {
+    await ui.getByLabel('API Key').fill(GOOD_KEY);
+    await ui.getByRole('button', { name: 'Connect', exact: true }).click();
+    await ui.getByRole('heading', { name: 'Connection failed' }).waitFor();
+    const alert = await ui.getByRole('alert').textContent();
+    assert.match(alert, /Fake Unreachable could not be reached/);
+    assert.match(alert, /were not rejected/);
+    assert.doesNotMatch(alert, /rejected these credentials/);
+    assert.equal(await ui.locator('[data-screen="failure"]').getAttribute('data-error-type'), 'provider_unreachable');
+
+    const error = await waitForEvent(page, 'error');
+    assert.equal(error.payload.errorType, 'provider_unreachable');
+    assert.match(error.payload.errorMessage, /could not be reached to check these credentials/);
+  } finally {
+    await page.close();
+    await server.api('DELETE', '/integrations/ui-unreachable'); // the list counts of later tests stay as they were
+  }
+});
+
 test('basic auth: username and password reach the provider', async () => {
   const { page, ui } = await openConnectUI(browser, site, server, await session());
   try {

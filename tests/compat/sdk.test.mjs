@@ -33,6 +33,7 @@ before(async () => {
   for (const body of [
     { provider: 'fake-apikey', unique_key: 'sdk-apikey' },
     { provider: 'fake-basic', unique_key: 'sdk-basic' },
+    { provider: 'fake-unreachable', unique_key: 'sdk-unreachable' },
     { provider: 'fake-oauth2', unique_key: 'sdk-oauth', credentials: OAUTH_APP },
     { provider: 'fake-two-step', unique_key: 'sdk-two-step' },
     { provider: 'fake-jwt', unique_key: 'sdk-jwt' },
@@ -132,6 +133,20 @@ for (const sdk of sdks) {
       const bad = await run(token, `(n) => n.auth('sdk-apikey', { credentials: { apiKey: 'nope' } })`);
       assert.equal(good.ok?.providerConfigKey, 'sdk-apikey', JSON.stringify(good));
       assert.equal(bad.type, 'connection_test_failed');
+    });
+
+    test('auth() at a provider that cannot be reached rejects with provider_unreachable, not connection_test_failed', async () => {
+      const token = await server.createSession();
+      const result = await run(token, `(n) => n.auth('sdk-unreachable', { credentials: { apiKey: '${GOOD_KEY}' } })`);
+      assert.equal(result.type, 'provider_unreachable', JSON.stringify(result));
+      assert.match(result.message, /Fake Unreachable could not be reached to check these credentials/);
+    });
+
+    test("auth() rejects with the server's own message, e.g. a connection id chosen with a session token", async () => {
+      const token = await server.createSession();
+      const result = await run(token, `(n) => n.auth('sdk-apikey', 'my-own-id', { credentials: { apiKey: '${GOOD_KEY}' } })`);
+      assert.equal(result.type, 'invalid_query_params', JSON.stringify(result));
+      assert.equal(result.message, 'connection_id cannot be chosen with a connect session token.');
     });
 
     test('auth() with TWO_STEP credentials resolves after the token exchange; a refused exchange rejects with connection_test_failed', async () => {
@@ -253,6 +268,26 @@ for (const sdk of sdks) {
         assert.equal(connection.body.credentials.type, 'OAUTH2');
         assert.match(connection.body.credentials.access_token, /^mat_/);
       }
+    });
+
+    test('auth() whose /oauth/connect fails rejects with the error type instead of waiting forever', async () => {
+      // Bounded: before the fix the popup showed JSON and the promise never settled.
+      const bounded = (call) => `(n) => Promise.race([${call}, new Promise((_, reject) => setTimeout(() => reject({ type: 'still pending after 10 s' }), 10000))])`;
+      const restricted = await server.createSession({ end_user: { id: 'user-1' }, allowed_integrations: ['sdk-apikey'] });
+      const expired = await server.createSession();
+      const ended = await fetch(`${server.url}/connect/session`, { method: 'DELETE', headers: { authorization: `Bearer ${expired}` } });
+      assert.equal(ended.status, 204);
+
+      const notAllowed = await run(restricted, bounded(`n.auth('sdk-oauth')`));
+      const chosenId = await run(await server.createSession(), bounded(`n.auth('sdk-oauth', 'my-own-id')`));
+      const unknownIntegration = await run(await server.createSession(), bounded(`n.auth('sdk-nope')`));
+      const endedSession = await run(expired, bounded(`n.auth('sdk-oauth')`));
+
+      assert.equal(notAllowed.type, 'integration_not_allowed', JSON.stringify(notAllowed));
+      assert.equal(chosenId.type, 'invalid_query_params', JSON.stringify(chosenId));
+      assert.match(chosenId.message, /connection_id cannot be chosen/);
+      assert.equal(unknownIntegration.type, 'provider_config_err', JSON.stringify(unknownIntegration));
+      assert.equal(endedSession.type, 'unknown_connect_session_token', JSON.stringify(endedSession));
     });
 
     test('a popup blocked by the browser rejects with blocked_by_browser', async () => {

@@ -93,10 +93,9 @@ public static class ConnectionImport
         }
 
         if (provider.AuthMode is AuthModes.ApiKey or AuthModes.Basic or AuthModes.Tba &&
-            await verifier.VerifyAsync(provider, credentials.Value.Stored, config, cancellationToken, sign) == VerificationOutcome.Rejected)
+            (await verifier.VerifyAsync(provider, credentials.Value.Stored, config, cancellationToken, sign)).ErrorFor(provider, $"{provider.DisplayName} did not accept these credentials.") is { } refused)
         {
-            return ApiError.BadRequest(CredentialVerifier.RefusalCode(provider),
-                $"{provider.DisplayName} did not accept these credentials.");
+            return refused;
         }
 
         if (provider.AuthMode is AuthModes.App or AuthModes.Custom)

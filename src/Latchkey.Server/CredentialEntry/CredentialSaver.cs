@@ -39,7 +39,7 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
         if (exchange is not null)
         {
             var exchanged = await exchange(credentials, cancellationToken);
-            steps.Add(new("obtain a token", clock.GetUtcNow(), exchanged.Failed ? "refused" : "token issued"));
+            steps.Add(new("obtain a token", clock.GetUtcNow(), exchanged.Failed ? ProviderFaults.StepText(exchanged.Error.Code) : "token issued"));
             if (exchanged.Failed)
             {
                 Record(false, exchanged.Error.Code, exchanged.Error.Message);
@@ -49,10 +49,10 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
             (credentials, expiresAt) = exchanged.Value;
         }
 
-        VerificationOutcome outcome;
+        Verification verification;
         try
         {
-            outcome = await verifier.VerifyAsync(context.Provider, credentials, context.ConnectionConfig, cancellationToken, sign);
+            verification = await verifier.VerifyAsync(context.Provider, credentials, context.ConnectionConfig, cancellationToken, sign);
         }
         catch (Exception)
         {
@@ -61,18 +61,11 @@ public sealed class CredentialSaver(CredentialVerifier verifier, ConnectionWrite
             throw;
         }
 
-        steps.Add(new("verify credentials", clock.GetUtcNow(), outcome switch
+        steps.Add(new("verify credentials", clock.GetUtcNow(), verification.StepText));
+        if (verification.ErrorFor(context.Provider, $"{context.Provider.DisplayName} did not accept these credentials. Check them and try again.") is { } refused)
         {
-            VerificationOutcome.Verified => "accepted by the provider",
-            VerificationOutcome.Rejected => "refused by the provider",
-            _ => "the provider declares no verification",
-        }));
-        if (outcome == VerificationOutcome.Rejected)
-        {
-            var code = CredentialVerifier.RefusalCode(context.Provider);
-            var message = $"{context.Provider.DisplayName} did not accept these credentials. Check them and try again.";
-            Record(false, code, message);
-            return ApiError.BadRequest(code, message);
+            Record(false, refused.Code, refused.Message);
+            return refused;
         }
 
         var session = context.Caller.Session;

@@ -23,8 +23,12 @@ public sealed class ApiError(int status, string code, string? message = null) : 
     public static ApiError Forbidden(string message) => new(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, message);
     public static ApiError NotFound(string message) => new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, message);
 
+    /// <summary>
+    /// A validation error: every issue in <c>errors[]</c> (spec §1.2), and their words in <c>message</c> too, which is
+    /// what the browser SDKs show (<c>AuthError.message</c>).
+    /// </summary>
     public static ApiError Invalid(string code, IReadOnlyList<ValidationIssue> issues) =>
-        new(StatusCodes.Status400BadRequest, code) { Errors = issues };
+        new(StatusCodes.Status400BadRequest, code, Summary(issues)) { Errors = issues };
 
     /// <summary>A single-issue body validation error, e.g. an integration key that does not exist.</summary>
     public static ApiError InvalidBody(string message, params string[] path) =>
@@ -35,12 +39,37 @@ public sealed class ApiError(int status, string code, string? message = null) : 
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        if (FailurePage.For(httpContext) is { } page)
+        {
+            return page.WriteAsync(httpContext, this);
+        }
+
         httpContext.Response.StatusCode = Status;
         var body = new Envelope(new Body(Code, Message, Errors, Payload));
         return httpContext.Response.WriteAsJsonAsync(body, LatchkeyJson.Options, httpContext.RequestAborted);
     }
 
     public override string ToString() => $"{Status} {Code}";
+
+    // "connection_id cannot be chosen with a connect session token." stays as it is; "Required" at apiKey becomes
+    // "apiKey: Required." The first few issues are enough for a person; errors[] has them all.
+    private static string? Summary(IReadOnlyList<ValidationIssue> issues)
+    {
+        const int shown = 3;
+        var sentences = issues.Take(shown).Select(issue =>
+        {
+            var text = issue.Path.Count > 0 && !issue.Message.Contains(issue.Path[^1], StringComparison.Ordinal)
+                ? $"{string.Join('.', issue.Path)}: {issue.Message}"
+                : issue.Message;
+            return text.EndsWith('.') ? text : text + ".";
+        }).ToList();
+        if (issues.Count > shown)
+        {
+            sentences.Add($"({issues.Count - shown} more in errors.)");
+        }
+
+        return sentences.Count == 0 ? null : string.Join(' ', sentences);
+    }
 
     private sealed record Envelope(Body Error);
 

@@ -42,6 +42,11 @@ public static class ErrorCodes
     public const string ConnectionTestFailed = "connection_test_failed";
     public const string ConnectionValidationFailed = "connection_validation_failed";
     public const string InvalidCredentials = "invalid_credentials";
+
+    // The provider gave no verdict (not a refusal, 502): it could not be reached (network, DNS, TLS, timeout), or it
+    // failed itself (HTTP 5xx, 408, 429). Nothing is saved; trying again later may work.
+    public const string ProviderUnreachable = "provider_unreachable";
+    public const string ProviderError = "provider_error";
     public const string MissingClientId = "missing_client_id";
     public const string MissingClientSecret = "missing_client_secret";
     public const string ClientCredentialsFetchError = "client_credentials_fetch_error";
@@ -77,18 +82,6 @@ public static class ErrorCodes
     public const string TokenErr = "token_err";
     public const string EnvironmentRetrievalErr = "account_or_environment_retrieval_err";
     public const string UnknownErr = "unknown_err";
-
-    private static readonly HashSet<string> FlowOutcomes = new(StringComparer.Ordinal)
-    {
-        ProviderConfigErr, UnknownConfigKey, UrlParamErr, GrantTypeErr, AuthModeErr, CallbackErr, StateErr, StateCookieErr, TokenErr,
-        EnvironmentRetrievalErr, UnknownErr, ConnectionValidationFailed, ResourceCapped, MissingHmac, InvalidHmac,
-    };
-
-    /// <summary>
-    /// Whether a code ends an OAuth flow in the browser (WebSocket message and result page, spec §5.6) rather than
-    /// being answered as JSON to the request that started it.
-    /// </summary>
-    public static bool IsFlowOutcome(string code) => FlowOutcomes.Contains(code);
 }
 
 /// <summary>Issue codes inside <c>error.errors[]</c>; the same vocabulary as zod, which the reference uses.</summary>

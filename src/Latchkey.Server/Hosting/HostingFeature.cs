@@ -13,6 +13,7 @@ public static class HostingFeature
         builder.Services.AddOptions<ServerOptions>()
             .Configure<IConfiguration>((options, configuration) => Bind(options, configuration))
             .Validate(options => options.Port is > 0 and < 65536, "LATCHKEY_PORT must be a TCP port (1-65535).")
+            .Validate(options => IsBindable(options.Bind), "LATCHKEY_BIND must be localhost, an IP address (0.0.0.0 for every interface) or a host name.")
             .Validate(options => IsUrlOrEmpty(options.ServerUrl), "LATCHKEY_SERVER_URL must be an absolute http(s) URL.")
             .Validate(options => IsUrlOrEmpty(options.CallbackUrl), "LATCHKEY_CALLBACK_URL must be an absolute http(s) URL.")
             .Validate(options => IsUrlOrEmpty(options.ConnectUiUrl), "LATCHKEY_CONNECT_UI_URL must be an absolute http(s) URL.")
@@ -146,6 +147,10 @@ public static class HostingFeature
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    // What Listen accepts; a scheme or a trailing slash is tolerated there, so here too.
+    private static bool IsBindable(string bind) =>
+        StripScheme(bind) is { Length: > 0 } host && (IPAddress.TryParse(host.Trim('[', ']'), out _) || Uri.CheckHostName(host) == UriHostNameType.Dns);
 
     private static bool IsUrlOrEmpty(string? value) =>
         string.IsNullOrWhiteSpace(value) || (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https");

@@ -101,6 +101,12 @@ public static class RateLimits
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling((reset - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         WriteWindowHeaders(context);
+        if (FailurePage.For(context) is { } page)
+        {
+            return page.WriteAsync(context, new ApiError(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequest,
+                "Too many requests: wait a minute, then try again."));
+        }
+
         return context.Response.WriteAsJsonAsync(
             new TooManyEnvelope(new TooManyBody(ErrorCodes.TooManyRequest, "Too many requests: wait for the time in Retry-After, then try again.",
                 context.Request.Method, context.Request.Path.Value ?? "/")),

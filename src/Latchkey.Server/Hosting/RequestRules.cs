@@ -56,6 +56,12 @@ public static class RequestRules
         var errorId = Guid.NewGuid().ToString();
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Latchkey.Server.Unhandled");
         logger.LogError(feature?.Error, "Unhandled error {ErrorId} on {Method} {Path}", errorId, context.Request.Method, context.Request.Path.Value);
+        // The exception handler forgets the endpoint; put it back so an endpoint with a failure page still gets it.
+        if (feature?.Endpoint is { } endpoint)
+        {
+            context.SetEndpoint(endpoint);
+        }
+
         await new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.GenericErrorSupport,
             $"An unexpected error occurred. Quote error id {errorId} when asking for support.")
         { Payload = errorId }.ExecuteAsync(context);

@@ -81,7 +81,7 @@ public static class Transport
         }
         catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new InvalidOperationException($"LATCHKEY_TLS_CERT_FILE {certificateFile} could not be loaded: {exception.Message}", exception);
+            throw new StartupRefusalException($"LATCHKEY_TLS_CERT_FILE {certificateFile} could not be loaded: {exception.Message.TrimEnd('.')}.", exception);
         }
     }
 }

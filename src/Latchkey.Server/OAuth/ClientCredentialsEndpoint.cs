@@ -76,7 +76,7 @@ public static class ClientCredentialsEndpoint
         var token = await grant.RequestAsync(context.Value.Provider, client, context.Value.Integration.ScopeList,
             context.Value.ConnectionConfig, extra, cancellationToken);
         authLog.Record(new AuthLogEntry(caller.EnvironmentId, "client_credentials", providerConfigKey, context.Value.ConnectionId, !token.Failed,
-            token.Error?.Code, token.Error?.Message, [new("token endpoint", clock.GetUtcNow(), token.Failed ? "refused" : "token issued")],
+            token.Error?.Code, token.Error?.Message, [new("token endpoint", clock.GetUtcNow(), token.Failed ? ProviderFaults.StepText(token.Error.Code) : "token issued")],
             startedAt, clock.GetUtcNow() - startedAt));
         if (token.Failed)
         {

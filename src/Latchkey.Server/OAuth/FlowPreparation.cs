@@ -9,9 +9,8 @@ using Latchkey.Server.Providers;
 namespace Latchkey.Server.OAuth;
 
 /// <summary>
-/// Steps 1–10 of spec §5.1 for <c>GET /oauth/connect/:key</c>. Failures come back as <see cref="ApiError"/>s:
-/// those whose code <see cref="ErrorCodes.IsFlowOutcome"/> go to the WebSocket and the result page; the rest (bad token,
-/// integration not allowed, reconnect target gone, connection_id with a session) are answered as JSON.
+/// Steps 1–10 of spec §5.1 for <c>GET /oauth/connect/:key</c>. Failures come back as <see cref="ApiError"/>s, which
+/// all end on the WebSocket and the result page (<see cref="OAuthEndpoints.AnswerConnectFailureAsync"/>).
 /// </summary>
 public sealed class FlowPreparation(EntryRequest entry, IntegrationStore integrations, PublicUrls urls)
 {

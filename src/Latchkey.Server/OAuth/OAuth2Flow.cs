@@ -92,7 +92,8 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
         var answer = await tokens.RequestAsync(provider, tokenUrl, parameters, new TokenClient(clientId, clientSecret), flow.ConnectionConfig, cancellationToken);
         if (!answer.Succeeded)
         {
-            return ApiError.BadRequest(ErrorCodes.UnknownErr, $"{provider.DisplayName} refused the authorization code: {answer.Describe()}.");
+            return answer.FaultFor(provider.DisplayName, "exchange the authorization code")
+                ?? ApiError.BadRequest(ErrorCodes.UnknownErr, $"{provider.DisplayName} refused the authorization code: {answer.Describe()}.");
         }
 
         var parsed = TokenResponse.OAuth2(provider, answer.Body!, clock.GetUtcNow());

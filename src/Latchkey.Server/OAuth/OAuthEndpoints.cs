@@ -18,10 +18,7 @@ public static class OAuthEndpoints
         var prepared = await preparation.PrepareAsync(caller, providerConfigKey, query, cancellationToken);
         if (prepared.Failed)
         {
-            // Problems with the request itself are JSON (the SDK keeps waiting); flow problems reach the SDK too.
-            return ErrorCodes.IsFlowOutcome(prepared.Error.Code)
-                ? await reporter.FailAsync(prepared.Error, webSocketClientId, providerConfigKey, "", cancellationToken)
-                : prepared.Error;
+            return await reporter.FailAsync(prepared.Error, webSocketClientId, providerConfigKey, "", cancellationToken);
         }
 
         var started = await grants.For(prepared.Value.Entry.Provider).StartAsync(prepared.Value, cancellationToken);
@@ -40,6 +37,22 @@ public static class OAuthEndpoints
             Path = "/",
         });
         return TypedResults.Redirect(started.Value.Url);
+    }
+
+    /// <summary>
+    /// The failure page of <c>/oauth/connect</c>: whatever stops the request before or inside the handler (a bad
+    /// token, the rate limit, an unexpected error) ends on the result page and on the SDK's WebSocket, so both the
+    /// opener and <c>auth()</c> learn the error type instead of waiting (a deliberate step beyond spec §4.5, which
+    /// answers request problems as JSON). The socket id is the server's own random id, known only to the SDK that
+    /// holds the socket and to its popup.
+    /// </summary>
+    public static async Task AnswerConnectFailureAsync(HttpContext context, ApiError error)
+    {
+        var reporter = context.RequestServices.GetRequiredService<FlowReporter>();
+        var integrationKey = context.GetRouteValue("providerConfigKey") as string ?? "";
+        var page = await reporter.FailAsync(error, QueryRules.Last(context.Request.Query, "ws_client_id") is { Length: > 0 } id ? id : null,
+            integrationKey, "", context.RequestAborted);
+        await page.ExecuteAsync(context);
     }
 
     /// <summary><c>GET /oauth/callback</c>: consumes the state first, then checks, exchanges, saves and reports.</summary>

@@ -1,4 +1,5 @@
 using Latchkey.Server.Callers;
+using Latchkey.Server.Hosting;
 
 namespace Latchkey.Server.OAuth;
 
@@ -25,7 +26,8 @@ public static class OAuthFeature
     public static IEndpointRouteBuilder MapOAuth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/oauth/connect/{providerConfigKey}", OAuthEndpoints.ConnectAsync)
-            .WithTags("OAuth").RequireCaller(AuthScheme.SessionTokenOrPublicKey);
+            .WithTags("OAuth").RequireCaller(AuthScheme.SessionTokenOrPublicKey)
+            .WithMetadata(new FailurePage(OAuthEndpoints.AnswerConnectFailureAsync));
         endpoints.MapGet("/oauth/callback", OAuthEndpoints.CallbackAsync).WithTags("OAuth");
         endpoints.MapPost("/oauth2/auth/{providerConfigKey}", ClientCredentialsEndpoint.ConnectAsync)
             .WithTags("OAuth").RequireCaller(AuthScheme.SessionTokenOrPublicKey);

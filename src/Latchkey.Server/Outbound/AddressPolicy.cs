@@ -42,6 +42,11 @@ public sealed class AddressPolicy
             .Select(e => e.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>Whether every entry of a <c>LATCHKEY_OUTBOUND_ALLOW</c> list is a CIDR range, an IP address or a host name.</summary>
+    public static bool IsValidList(string? allow) =>
+        (allow ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .All(e => IPNetwork.TryParse(e, out _) || IPAddress.TryParse(e, out _) || Uri.CheckHostName(e) == UriHostNameType.Dns);
+
     public bool IsHostExempt(string host) => _allowedHosts.Contains(host.ToLowerInvariant());
 
     public bool IsAllowed(IPAddress address)

@@ -20,6 +20,8 @@ public static class OutboundFeature
                 }
             })
             .Validate(options => options.TimeoutSeconds is > 0 and <= 300, "LATCHKEY_OUTBOUND_TIMEOUT_SECONDS must be between 1 and 300.")
+            .Validate(options => AddressPolicy.IsValidList(options.Allow),
+                "LATCHKEY_OUTBOUND_ALLOW must be host names, IP addresses or CIDR ranges (e.g. 10.0.0.0/8), separated by commas.")
             .Validate(options => OutboundTrust.Problem(options.TrustedCertificatesFile) is null,
                 "LATCHKEY_OUTBOUND_TRUSTED_CERTIFICATES must name a readable file of PEM certificates.")
             .ValidateOnStart();

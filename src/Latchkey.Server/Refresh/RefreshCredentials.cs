@@ -45,7 +45,7 @@ public sealed class RefreshCredentials(
         {
             var session = await bill.SignInAsync(provider, credentials, config, cancellationToken);
             return session.Failed
-                ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, session.Error.Message ?? "")
+                ? RefreshError(session.Error)
                 : (session.Value.Credentials, session.Value.ExpiresAt, null);
         }
 
@@ -55,7 +55,7 @@ public sealed class RefreshCredentials(
             var app = new AppIdentity(config.GetString("app_id") ?? integration.AppId ?? "", integrations.OpenSecrets(integration).PrivateKey ?? "");
             var minted = await appTokens.MintAsync(provider, app, config, cancellationToken);
             return minted.Failed
-                ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, minted.Error.Message ?? "")
+                ? RefreshError(minted.Error)
                 : (minted.Value.Credentials, minted.Value.ExpiresAt, null);
         }
 
@@ -63,7 +63,7 @@ public sealed class RefreshCredentials(
         {
             var exchanged = await twoStep.ExchangeAsync(provider, credentials, config, cancellationToken);
             return exchanged.Failed
-                ? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, exchanged.Error.Message ?? "")
+                ? RefreshError(exchanged.Error)
                 : (exchanged.Value.Credentials, exchanged.Value.ExpiresAt, null);
         }
 
@@ -116,7 +116,8 @@ public sealed class RefreshCredentials(
         var parsed = answer.Succeeded ? TokenResponse.OAuth2(provider, answer.Body!, clock.GetUtcNow(), previousRefreshToken) : null;
         if (parsed is not { } refreshed)
         {
-            return ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, $"{provider.DisplayName} refused to refresh the credentials: {answer.Describe()}.");
+            return answer.FaultFor(provider.DisplayName, "refresh the credentials")
+                ?? ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, $"{provider.DisplayName} refused to refresh the credentials: {answer.Describe()}.");
         }
 
         if (overrides is not null)
@@ -128,4 +129,8 @@ public sealed class RefreshCredentials(
         TokenResponse.CopyMetadata(provider, "refresh_token_response_metadata", answer.Body!, newConfig);
         return (refreshed.Credentials, refreshed.ExpiresAt, newConfig);
     }
+
+    // A provider that gave no verdict keeps its own code: the credentials may be fine, and the reader should retry.
+    private static ApiError RefreshError(ApiError error) =>
+        ProviderFaults.IsNoVerdict(error.Code) ? error : ApiError.BadRequest(ErrorCodes.RefreshTokenExternalError, error.Message ?? "");
 }

@@ -55,21 +55,23 @@ public sealed class TokenRefresher(
         var steps = new List<AuthLogStep>
         {
             new("refresh due", startedAt, force ? "forced by the caller" : "the token expires within its margin"),
-            new("token endpoint", clock.GetUtcNow(), result.Failed ? "refused" : "new credentials issued"),
+            new("token endpoint", clock.GetUtcNow(), result.Failed ? ProviderFaults.StepText(result.Error.Code) : "new credentials issued"),
         };
+        // A provider that could not be reached or failed itself gave no verdict: its own type, not a refused refresh.
+        var failureType = result.Failed && ProviderFaults.IsNoVerdict(result.Error.Code) ? result.Error.Code : ErrorCodes.RefreshTokenExternalError;
         AuthLogEntry Entry(bool success, string? message) => new(current.EnvironmentId, "refresh", current.IntegrationKey, current.ConnectionId,
-            success, success ? null : ErrorCodes.RefreshTokenExternalError, message, steps, startedAt, clock.GetUtcNow() - startedAt);
+            success, success ? null : failureType, message, steps, startedAt, clock.GetUtcNow() - startedAt);
         if (result.Failed)
         {
             // The connection points at the log entry that tells why (spec §4.6 errors[].log_id).
             var entry = Entry(false, result.Error.Message);
-            await writer.RecordRefreshFailureAsync(current, new RefreshFailure(ErrorCodes.RefreshTokenExternalError, result.Error.Message ?? "", entry.Uid,
+            await writer.RecordRefreshFailureAsync(current, new RefreshFailure(failureType, result.Error.Message ?? "", entry.Uid,
                 RefreshPolicy.ExhaustedAfterFailingDays), cancellationToken);
             authLog.Record(entry);
-            return new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.InvalidCredentials, result.Error.Message)
-            {
-                Payload = new { type = ErrorCodes.RefreshTokenExternalError, connection_id = current.ConnectionId },
-            };
+            var payload = new { type = failureType, connection_id = current.ConnectionId };
+            return failureType == ErrorCodes.RefreshTokenExternalError
+                ? new ApiError(StatusCodes.Status400BadRequest, ErrorCodes.InvalidCredentials, result.Error.Message) { Payload = payload }
+                : new ApiError(result.Error.Status, failureType, result.Error.Message) { Payload = payload };
         }
 
         var (fresh, expiresAt, config) = result.Value;

@@ -44,7 +44,9 @@ public sealed class BillSessions(IHttpClientFactory httpClients, TimeProvider cl
             if (!response.IsSuccessStatusCode)
             {
                 logger.LogInformation("BILL sign-in of {Provider} answered HTTP {Status}", provider.Name, (int)response.StatusCode);
-                return Refused(provider, $"HTTP {(int)response.StatusCode}");
+                return ProviderFaults.IsProviderFailure((int)response.StatusCode)
+                    ? ProviderFaults.Failed(provider.DisplayName, "open a session for these credentials", (int)response.StatusCode)
+                    : Refused(provider, $"HTTP {(int)response.StatusCode}");
             }
 
             if (JsonNode.Parse(text) is not JsonObject body || body.GetString("sessionId") is not { Length: > 0 } sessionId)
@@ -72,7 +74,7 @@ public sealed class BillSessions(IHttpClientFactory httpClients, TimeProvider cl
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("BILL sign-in of {Provider} could not be sent: {Reason}", provider.Name, OutboundFailure.Describe(exception));
-            return Refused(provider, "it could not be reached");
+            return ProviderFaults.Unreachable(provider.DisplayName, "open a session for these credentials", OutboundFailure.Describe(exception));
         }
     }
 

@@ -51,6 +51,6 @@ public sealed class ClientCredentialsGrant(TokenEndpoint tokens, TimeProvider cl
         var parsed = answer.Succeeded ? TokenResponse.ClientCredentials(provider, answer.Body!, clock.GetUtcNow(), client) : null;
         return parsed is { } ok
             ? ok
-            : ApiError.BadRequest(ErrorCodes.ClientCredentialsFetchError, $"{provider.DisplayName} did not issue a token for these client credentials: {answer.Describe()}.");
+            : answer.FaultFor(provider.DisplayName, "issue a token for these client credentials") ?? ApiError.BadRequest(ErrorCodes.ClientCredentialsFetchError, $"{provider.DisplayName} did not issue a token for these client credentials: {answer.Describe()}.");
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Outbound;
 using Latchkey.Server.Providers;
 using Microsoft.AspNetCore.WebUtilities;
@@ -15,6 +16,23 @@ public sealed record TokenAnswer(JsonObject? Body, int Status, string? Error, st
     public bool Succeeded => Body is not null && Error is null;
 
     public string Describe() => Error is null ? $"HTTP {Status}" : $"{Error}{(ErrorDescription is null ? "" : $": {ErrorDescription}")} (HTTP {Status})";
+
+    /// <summary>
+    /// The error of an answer that is no verdict (the endpoint could not be reached, or failed on its side without an
+    /// OAuth error code), or null when the provider did judge the request.
+    /// </summary>
+    /// <param name="providerName">The provider's display name.</param>
+    /// <param name="task">What was asked of it, completing "to …": "exchange the authorization code".</param>
+    public ApiError? FaultFor(string providerName, string task) => Error switch
+    {
+        Unreachable => ProviderFaults.Unreachable(providerName, task, ErrorDescription ?? "no answer"),
+        HttpError or UnreadableResponse when ProviderFaults.IsProviderFailure(Status) => ProviderFaults.Failed(providerName, task, Status),
+        _ => null,
+    };
+
+    internal const string Unreachable = "unreachable";
+    internal const string HttpError = "http_error";
+    internal const string UnreadableResponse = "unreadable_response";
 
     public override string ToString() => $"TokenAnswer {{ {Describe()} [body redacted] }}";
 }
@@ -84,7 +102,7 @@ public sealed class TokenEndpoint(IHttpClientFactory httpClients, ClientCertific
             if (!response.IsSuccessStatusCode || error is not null || body is null)
             {
                 logger.LogInformation("Token endpoint of {Provider} answered HTTP {Status} {Error}", provider.Name, status, error ?? "");
-                return new TokenAnswer(null, status, error ?? (body is null ? "unreadable_response" : "http_error"), Truncate(body?.GetString("error_description")));
+                return new TokenAnswer(null, status, error ?? (body is null ? TokenAnswer.UnreadableResponse : TokenAnswer.HttpError), Truncate(body?.GetString("error_description")));
             }
 
             return new TokenAnswer(body, status, null, null);
@@ -93,7 +111,7 @@ public sealed class TokenEndpoint(IHttpClientFactory httpClients, ClientCertific
         {
             var reason = OutboundFailure.Describe(exception);
             logger.LogWarning("Token endpoint of {Provider} could not be reached: {Reason}", provider.Name, reason);
-            return new TokenAnswer(null, 0, "unreachable", reason);
+            return new TokenAnswer(null, 0, TokenAnswer.Unreachable, reason);
         }
     }
 

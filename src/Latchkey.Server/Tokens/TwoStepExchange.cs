@@ -41,7 +41,9 @@ public sealed class TwoStepExchange(IHttpClientFactory httpClients, TimeProvider
             if (!response.IsSuccessStatusCode)
             {
                 logger.LogInformation("TWO_STEP token request of {Provider} answered HTTP {Status}", provider.Name, (int)response.StatusCode);
-                return Refused(provider, $"HTTP {(int)response.StatusCode}");
+                return ProviderFaults.IsProviderFailure((int)response.StatusCode)
+                    ? ProviderFaults.Failed(provider.DisplayName, "issue a token for these credentials", (int)response.StatusCode)
+                    : Refused(provider, $"HTTP {(int)response.StatusCode}");
             }
 
             return Read(provider, entered, JsonNode.Parse(text) as JsonObject, now);
@@ -53,7 +55,7 @@ public sealed class TwoStepExchange(IHttpClientFactory httpClients, TimeProvider
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("TWO_STEP token request of {Provider} could not be sent: {Reason}", provider.Name, OutboundFailure.Describe(exception));
-            return Refused(provider, "it could not be reached");
+            return ProviderFaults.Unreachable(provider.DisplayName, "issue a token for these credentials", OutboundFailure.Describe(exception));
         }
     }
 

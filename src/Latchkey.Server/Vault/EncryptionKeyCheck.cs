@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +30,7 @@ public sealed class EncryptionKeyCheck(
         {
             var refusal = Refusal(fromKeyFile, string.Join(", ", unopened), options.Value.KeyFilePath);
             logger.LogCritical("{Refusal}", refusal);
-            throw new InvalidOperationException(refusal);
+            throw new StartupRefusalException(refusal);
         }
 
         // The current key seals everything this process writes: the database records it before the first value.

@@ -124,6 +124,26 @@ public sealed class CredentialEntryTests
         Assert.Equal(0, app.Fake.VerificationCalls);
     }
 
+    [Fact]
+    public async Task ValidationErrors_CarryTheirWordsInTheEnvelopeMessage_ForTheBrowserSdks()
+    {
+        await using var app = await Server.StartAsync();
+        await app.CreateIntegrationAsync("fake-apikey");
+        var token = await app.CreateSessionTokenAsync();
+
+        var chosenId = await app.Http.PostAsJsonAsync($"/api-auth/api-key/fake-apikey?connect_session_token={token}&connection_id=mine", new { apiKey = "k" }, Server.Cancellation);
+        var badBody = await app.Http.PostAsync($"/api-auth/api-key/fake-apikey?connect_session_token={token}",
+            new StringContent("""{"apiKey":"","type":"API_KEY"}""", Encoding.UTF8, "application/json"), Server.Cancellation);
+
+        var chosenError = (await chosenId.JsonAsync())["error"]!;
+        Assert.Equal("connection_id cannot be chosen with a connect session token.", chosenError["message"]!.GetValue<string>());
+        Assert.Single(chosenError["errors"]!.AsArray());
+        var badError = (await badBody.JsonAsync())["error"]!;
+        Assert.Equal("invalid_body", badError["code"]!.GetValue<string>());
+        Assert.Equal(badError["errors"]!.AsArray().Count, badError["message"]!.GetValue<string>().Split(". ").Length);
+        Assert.Contains("apiKey: must not be empty.", badError["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "missing_public_key")]
     [InlineData("?connect_session_token=nango_connect_session_nope", "invalid_connect_session_token_format")]
@@ -236,7 +256,7 @@ public sealed class CredentialEntryTests
     }
 
     [Fact]
-    public async Task Verification_AgainstAPrivateAddress_IsRefusedByTheOutboundGuard()
+    public async Task Verification_AgainstAPrivateAddress_IsRefusedByTheOutboundGuard_AsAProviderNotReached()
     {
         await using var app = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_OUTBOUND_ALLOW"] = "" });
         await app.CreateIntegrationAsync("fake-apikey");
@@ -244,7 +264,8 @@ public sealed class CredentialEntryTests
 
         var response = await app.Http.PostAsJsonAsync($"/api-auth/api-key/fake-apikey?connect_session_token={token}", new { apiKey = FakeProvider.GoodApiKey }, Server.Cancellation);
 
-        Assert.Equal("connection_test_failed", await response.ErrorCodeAsync());
+        // The key was never shown to the provider: no verdict, so not a refusal of the key.
+        Assert.Equal("provider_unreachable", await response.ErrorCodeAsync());
         Assert.Equal(0, app.Fake.VerificationCalls);
         Assert.Contains(app.Logs.Lines, line => line.Contains("Refused to connect to 127.0.0.1", StringComparison.Ordinal));
     }

@@ -174,27 +174,56 @@ public sealed class OAuthFlowTests
         Assert.Single((await (await app.Backend.GetAsync("/connections", Server.Cancellation)).JsonAsync())["connections"]!.AsArray());
     }
 
-    [Fact]
-    public async Task RequestProblems_AreJson_AndFlowProblems_ReachTheSocket()
+    /// <summary>Issue 17 item 8: no failure at /oauth/connect answers JSON into the popup, where nobody would read it.</summary>
+    [Theory]
+    [InlineData("fake-oauth2", "connect_session_token=nango_connect_session_x", "invalid_connect_session_token_format")]
+    [InlineData("fake-oauth2", "connect_session_token=nango_connect_session_0000000000000000000000000000000000000000000000000000000000000000", "unknown_connect_session_token")]
+    [InlineData("fake-oauth2", "public_key=5a3c7f1e-2b4d-4e6f-8a9b-0c1d2e3f4a5b", "deprecated_authentication")]
+    [InlineData("fake-oauth2", "", "missing_public_key")]
+    [InlineData("fake-oauth2", "connect_session_token={restricted}", "integration_not_allowed")]
+    [InlineData("fake-oauth2", "connect_session_token={open}&connection_id=mine", "invalid_query_params")]
+    [InlineData("nope", "connect_session_token={open}", "provider_config_err")]
+    [InlineData("fake-apikey", "connect_session_token={open}", "auth_mode_err")]
+    public async Task EveryFailureAtConnect_EndsOnTheResultPage_AndOnTheSocket(string integration, string query, string errorType)
     {
         await using var app = await Server.StartAsync();
         await OAuthIntegrationAsync(app);
         await app.CreateIntegrationAsync("fake-apikey");
         await using var socket = await SdkSocket.ConnectAsync(app.BaseUrl);
-        var token = await app.CreateSessionTokenAsync(new { tags = new { end_user_id = "u" }, allowed_integrations = new[] { "fake-apikey" } });
-        var open = await app.CreateSessionTokenAsync();
+        query = query
+            .Replace("{restricted}", await app.CreateSessionTokenAsync(new { tags = new { end_user_id = "u" }, allowed_integrations = new[] { "fake-apikey" } }), StringComparison.Ordinal)
+            .Replace("{open}", await app.CreateSessionTokenAsync(), StringComparison.Ordinal);
         using var browser = new OAuthBrowser();
 
-        var badToken = await browser.GetAsync($"{app.BaseUrl}/oauth/connect/fake-oauth2?connect_session_token=nango_connect_session_x");
-        var notAllowed = await browser.GetAsync($"{app.BaseUrl}/oauth/connect/fake-oauth2?connect_session_token={token}");
-        var wrongMode = await browser.GetAsync($"{app.BaseUrl}/oauth/connect/fake-apikey?connect_session_token={open}&ws_client_id={socket.ClientId}");
+        var page = await browser.GetAsync($"{app.BaseUrl}/oauth/connect/{integration}?{query}&ws_client_id={socket.ClientId}");
         var message = await socket.ReceiveAsync(Wait);
 
-        Assert.Equal("invalid_connect_session_token_format", await badToken.ErrorCodeAsync());
-        Assert.Equal("integration_not_allowed", await notAllowed.ErrorCodeAsync());
-        Assert.Equal(HttpStatusCode.BadRequest, wrongMode.StatusCode);
-        Assert.Equal("text/html", wrongMode.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("auth_mode_err", message!["error_type"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        var html = await page.Content.ReadAsStringAsync(Server.Cancellation);
+        Assert.Contains("nango_oauth_callback_error", html, StringComparison.Ordinal);
+        Assert.Contains($"\"errorType\":\"{errorType}\"", html, StringComparison.Ordinal);
+        Assert.Equal("error", message!["message_type"]!.GetValue<string>());
+        Assert.Equal(errorType, message["error_type"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(message["error_desc"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task RateLimitAtConnect_EndsOnTheResultPage_AndOnTheSocket()
+    {
+        await using var app = await Server.StartAsync(new Dictionary<string, string?> { ["LATCHKEY_RATE_LIMIT_ENTRY"] = "1" });
+        await OAuthIntegrationAsync(app);
+        var token = await app.CreateSessionTokenAsync();
+        using var browser = new OAuthBrowser();
+        await browser.GetAsync($"{app.BaseUrl}/oauth/connect/fake-oauth2?connect_session_token={token}");
+        await using var socket = await SdkSocket.ConnectAsync(app.BaseUrl);
+
+        var page = await browser.GetAsync($"{app.BaseUrl}/oauth/connect/fake-oauth2?connect_session_token={token}&ws_client_id={socket.ClientId}");
+        var message = await socket.ReceiveAsync(Wait);
+
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.True(page.Headers.Contains("Retry-After"));
+        Assert.Equal("too_many_request", message!["error_type"]!.GetValue<string>());
     }
 
     [Fact]

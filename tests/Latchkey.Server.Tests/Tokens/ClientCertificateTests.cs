@@ -99,8 +99,9 @@ public sealed class ClientCertificateTests
 
         var response = await ConnectAsync(app, Integration, new { client_id = FakeProvider.ClientId, client_certificate = certificate, client_private_key = key });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("client_credentials_fetch_error", await response.ErrorCodeAsync());
+        // A TLS failure is no verdict on the client's credentials (issue 17 item 1).
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("provider_unreachable", await response.ErrorCodeAsync());
         Assert.Null(app.Fake.LastPresentedThumbprint);
     }
 
@@ -114,7 +115,7 @@ public sealed class ClientCertificateTests
         var response = await ConnectAsync(app, Integration, new { client_id = FakeProvider.ClientId, client_certificate = certificate, client_private_key = key });
         var message = (await response.JsonAsync())["error"]!["message"]!.GetValue<string>();
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("Refused to connect to 127.0.0.1", message, StringComparison.Ordinal);
         Assert.Null(app.Fake.LastPresentedThumbprint);
     }

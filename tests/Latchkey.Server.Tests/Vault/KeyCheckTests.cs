@@ -1,5 +1,6 @@
 using System.Net;
 using Latchkey.Server.Environments;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Vault;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -35,7 +36,7 @@ public sealed class KeyCheckTests
             second.Services.GetRequiredService<IKeyManager>().CreateNewKey(now, now.AddDays(90));
         }
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var refused = await Assert.ThrowsAsync<StartupRefusalException>(() =>
             TestApp.StartAsync(new Dictionary<string, string?>(rotated) { ["LATCHKEY_ENCRYPTION_KEY"] = newKey.ToBase64() }, dataDirectory: dataDirectory));
 
         Assert.StartsWith("Latchkey will not start: LATCHKEY_ENCRYPTION_KEY does not open", refused.Message, StringComparison.Ordinal);
@@ -67,7 +68,7 @@ public sealed class KeyCheckTests
         }
 
         File.Delete(Path.Combine(dataDirectory, "encryption.key"));
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Server.StartOnSqliteAsync(dataDirectory: dataDirectory));
+        var refused = await Assert.ThrowsAsync<StartupRefusalException>(() => Server.StartOnSqliteAsync(dataDirectory: dataDirectory));
 
         Assert.Contains($"sealed with encryption key {firstKeyId}, which the key file", refused.Message, StringComparison.Ordinal);
         Directory.Delete(dataDirectory, recursive: true);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Latchkey.Server.Environments;
+using Latchkey.Server.Hosting;
 using Latchkey.Server.Vault;
 
 namespace Latchkey.Server.Tests.Vault;
@@ -20,7 +21,7 @@ public sealed class KeyRefusalTests
         }
 
         var log = new ConcurrentQueue<string>();
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(
+        var refused = await Assert.ThrowsAsync<StartupRefusalException>(() => TestApp.StartAsync(
             new Dictionary<string, string?>(settings) { ["LATCHKEY_ENCRYPTION_KEY"] = EncryptionKey.Generate().ToBase64() },
             dataDirectory: dataDirectory, echo: log.Enqueue));
 
@@ -46,7 +47,7 @@ public sealed class KeyRefusalTests
 
         // The key file is lost (a new volume, a copied database): a new one is generated and does not fit.
         File.Delete(Path.Combine(dataDirectory, "encryption.key"));
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(dataDirectory: dataDirectory));
+        var refused = await Assert.ThrowsAsync<StartupRefusalException>(() => TestApp.StartAsync(dataDirectory: dataDirectory));
 
         Assert.Contains("which the key file", refused.Message, StringComparison.Ordinal);
         Assert.Contains("set LATCHKEY_ENCRYPTION_KEY (on every instance) to the key the database was sealed with", refused.Message, StringComparison.Ordinal);
@@ -61,7 +62,7 @@ public sealed class KeyRefusalTests
         var log = new ConcurrentQueue<string>();
 
         // No LATCHKEY_ENCRYPTION_KEY: the second instance generates a key file in its own data folder.
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => first.StartAnotherInstanceAsync(
+        var refused = await Assert.ThrowsAsync<StartupRefusalException>(() => first.StartAnotherInstanceAsync(
             new Dictionary<string, string?> { ["LATCHKEY_ENCRYPTION_KEY"] = null }, echo: log.Enqueue));
 
         Assert.StartsWith("Latchkey will not start: the database holds values sealed with encryption key", refused.Message, StringComparison.Ordinal);

@@ -11,6 +11,10 @@ export type AuthErrorType =
   | 'window_closed'
   | 'missing_credentials'
   | 'connection_test_failed'
+  // Latchkey's own: the provider gave no verdict on the credentials (could not be reached — network, DNS, TLS,
+  // timeout — or failed on its side with a 5xx/408/429). Nothing was saved; trying again later may work.
+  | 'provider_unreachable'
+  | 'provider_error'
   | 'connection_validation_failed'
   | 'resource_capped'
   | 'unknown_error';

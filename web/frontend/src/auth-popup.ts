@@ -104,8 +104,12 @@ export function openAuthPopup(options: AuthPopupOptions): AuthPopupFlow {
           isPending: message.is_pending as boolean | undefined,
         });
         return;
-      case 'error':
-        settle(new AuthError(String(message.error_desc ?? ''), String(message.error_type ?? 'unknown_error')));
+      case 'error': {
+        const type = typeof message.error_type === 'string' && message.error_type ? message.error_type : 'unknown_error';
+        const text = typeof message.error_desc === 'string' && message.error_desc ? message.error_desc : `The authorization failed (${type}).`;
+        settle(new AuthError(text, type));
+        return;
+      }
     }
   };
   // Upstream waits forever when the socket drops before an outcome (spec §2.6); telling the caller is kinder.

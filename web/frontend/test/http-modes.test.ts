@@ -172,6 +172,41 @@ describe('HTTP error mapping', () => {
     await expect(nango.create('acme')).rejects.toMatchObject({ type: 'invalid_auth_mode', message: 'no' });
   });
 
+  it('carries the message of a validation error, which the server puts in error.errors[]', async () => {
+    stubFetch(400, {
+      error: {
+        code: 'invalid_query_params',
+        errors: [{ code: 'custom', message: 'connection_id cannot be chosen with a connect session token.', path: ['connection_id'] }],
+      },
+    });
+    await expect(nango.auth('acme', 'my-own-id', apiKey)).rejects.toMatchObject({
+      type: 'invalid_query_params',
+      message: 'connection_id cannot be chosen with a connect session token.',
+    });
+  });
+
+  it('joins several issues, each after the field it is about unless it names it already', async () => {
+    stubFetch(400, {
+      error: {
+        code: 'invalid_body',
+        errors: [
+          { code: 'invalid_type', message: 'Required', path: ['apiKey'] },
+          { code: 'unrecognized_keys', message: "Unrecognized key(s) in object: 'x'", path: [] },
+          { code: 'too_big', message: 'must be at most 1024 characters', path: ['params', 'domain'] },
+        ],
+      },
+    });
+    await expect(nango.auth('acme', apiKey)).rejects.toMatchObject({
+      type: 'invalid_body',
+      message: "apiKey: Required Unrecognized key(s) in object: 'x' params.domain: must be at most 1024 characters",
+    });
+  });
+
+  it('names the status and the code when the envelope has no words at all', async () => {
+    stubFetch(401, { error: { code: 'unknown_connect_session_token' } });
+    await expect(nango.auth('acme', apiKey)).rejects.toMatchObject({ message: 'The server answered 401 (unknown_connect_session_token).' });
+  });
+
   it('rejects with an unknown_error AuthError when the error body is not JSON', async () => {
     stubFetch(502, '<html>Bad gateway</html>');
     const error = await nango.auth('acme', apiKey).catch((e: unknown) => e);

@@ -101,6 +101,15 @@ describe('popup flow', () => {
     expect(error).toMatchObject({ type: 'token_err', message: 'nope' });
   });
 
+  it('says which error type it got when the server sent no description', async () => {
+    fakeBrowser();
+    const result = new Nango({ host, connectSessionToken: token }).auth('acme');
+    FakeWebSocket.last().send(ack);
+    FakeWebSocket.last().send({ message_type: 'error', provider_config_key: 'acme', error_type: 'provider_config_err', error_desc: '' });
+
+    await expect(result).rejects.toMatchObject({ type: 'provider_config_err', message: 'The authorization failed (provider_config_err).' });
+  });
+
   it('ignores other message types and messages that are not JSON', () => {
     fakeBrowser();
     const state = track(new Nango({ host, connectSessionToken: token }).auth('acme'));

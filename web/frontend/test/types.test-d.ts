@@ -60,6 +60,7 @@ pending.then((result: AuthSuccess) => {
 // AuthError: a real Error whose type also accepts server codes.
 const error = new AuthError('closed', 'window_closed');
 const known: AuthErrorType = 'connection_test_failed';
+const noVerdict: AuthErrorType[] = ['provider_unreachable', 'provider_error'];
 const anyCode: string = error.type;
 const fromServer = new AuthError('denied', 'unknown_connect_session_token');
 // @ts-expect-error the type is required
@@ -103,4 +104,4 @@ export function Component() {
   return [opened, isOpen];
 }
 
-export { anyCode, asError, config, error, frame, known, options, props, sameClass };
+export { anyCode, asError, config, error, frame, known, noVerdict, options, props, sameClass };

@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Sie können diesen Tab jetzt schließen.',
   'error.title': 'Verbindung fehlgeschlagen',
   'error.connection_test_failed': '{provider} hat diese Zugangsdaten abgelehnt. Prüfen Sie sie und versuchen Sie es erneut.',
+  'error.provider_unreachable': '{provider} ist nicht erreichbar, daher konnte die Verbindung nicht hergestellt werden. Ihre Zugangsdaten wurden nicht abgelehnt: Versuchen Sie es in einigen Minuten erneut.',
+  'error.provider_error': '{provider} hat mit einem Fehler auf seiner Seite geantwortet, daher konnte die Verbindung nicht hergestellt werden. Ihre Zugangsdaten wurden nicht abgelehnt: Versuchen Sie es in einigen Minuten erneut.',
   'error.resource_capped': 'Die maximale Anzahl an Verbindungen ist erreicht. Wenden Sie sich an den Support der Anwendung.',
   'error.window_closed': 'Das Anmeldefenster wurde geschlossen, bevor die Verbindung abgeschlossen war.',
   'error.blocked_by_browser': 'Ihr Browser hat das Anmeldefenster blockiert. Erlauben Sie Pop-ups für diese Seite und versuchen Sie es erneut.',

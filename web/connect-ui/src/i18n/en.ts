@@ -33,6 +33,8 @@ const en = {
   'success.closeTab': 'You can now close this tab.',
   'error.title': 'Connection failed',
   'error.connection_test_failed': '{provider} rejected these credentials. Check them and try again.',
+  'error.provider_unreachable': '{provider} could not be reached, so the connection could not be completed. Your credentials were not rejected: try again in a few minutes.',
+  'error.provider_error': '{provider} answered with an error on its side, so the connection could not be completed. Your credentials were not rejected: try again in a few minutes.',
   'error.resource_capped': 'The maximum number of connections has been reached. Contact the application’s support.',
   'error.window_closed': 'The sign-in window was closed before the connection was finished.',
   'error.blocked_by_browser': 'Your browser blocked the sign-in window. Allow pop-ups for this page, then try again.',

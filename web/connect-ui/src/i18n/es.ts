@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Ya puedes cerrar esta pestaña.',
   'error.title': 'Error de conexión',
   'error.connection_test_failed': '{provider} rechazó estas credenciales. Revísalas e inténtalo de nuevo.',
+  'error.provider_unreachable': 'No se pudo contactar con {provider}, así que la conexión no se completó. Tus credenciales no fueron rechazadas: inténtalo de nuevo en unos minutos.',
+  'error.provider_error': '{provider} respondió con un error por su parte, así que la conexión no se completó. Tus credenciales no fueron rechazadas: inténtalo de nuevo en unos minutos.',
   'error.resource_capped': 'Se alcanzó el número máximo de conexiones. Contacta con el soporte de la aplicación.',
   'error.window_closed': 'La ventana de inicio de sesión se cerró antes de completar la conexión.',
   'error.blocked_by_browser': 'Tu navegador bloqueó la ventana de inicio de sesión. Permite las ventanas emergentes para esta página e inténtalo de nuevo.',

@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Vous pouvez maintenant fermer cet onglet.',
   'error.title': 'Échec de la connexion',
   'error.connection_test_failed': '{provider} a refusé ces identifiants. Vérifiez-les et réessayez.',
+  'error.provider_unreachable': '{provider} est injoignable : la connexion n’a pas pu aboutir. Vos identifiants n’ont pas été refusés : réessayez dans quelques minutes.',
+  'error.provider_error': '{provider} a répondu par une erreur de son côté : la connexion n’a pas pu aboutir. Vos identifiants n’ont pas été refusés : réessayez dans quelques minutes.',
   'error.resource_capped': 'Le nombre maximal de connexions est atteint. Contactez le support de l’application.',
   'error.window_closed': 'La fenêtre de connexion a été fermée avant la fin.',
   'error.blocked_by_browser': 'Votre navigateur a bloqué la fenêtre de connexion. Autorisez les fenêtres pop-up pour cette page, puis réessayez.',

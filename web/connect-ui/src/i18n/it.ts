@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Ora puoi chiudere questa scheda.',
   'error.title': 'Connessione non riuscita',
   'error.connection_test_failed': '{provider} ha rifiutato queste credenziali. Controllale e riprova.',
+  'error.provider_unreachable': 'Impossibile raggiungere {provider}, quindi la connessione non è stata completata. Le tue credenziali non sono state rifiutate: riprova tra qualche minuto.',
+  'error.provider_error': '{provider} ha risposto con un errore da parte sua, quindi la connessione non è stata completata. Le tue credenziali non sono state rifiutate: riprova tra qualche minuto.',
   'error.resource_capped': 'È stato raggiunto il numero massimo di connessioni. Contatta l’assistenza dell’applicazione.',
   'error.window_closed': 'La finestra di accesso è stata chiusa prima del termine della connessione.',
   'error.blocked_by_browser': 'Il browser ha bloccato la finestra di accesso. Consenti i pop-up per questa pagina e riprova.',

@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'このタブを閉じてかまいません。',
   'error.title': '接続に失敗しました',
   'error.connection_test_failed': '{provider} がこの認証情報を拒否しました。確認してもう一度お試しください。',
+  'error.provider_unreachable': '{provider} に接続できなかったため、接続を完了できませんでした。認証情報が拒否されたわけではありません。数分後にもう一度お試しください。',
+  'error.provider_error': '{provider} 側でエラーが発生したため、接続を完了できませんでした。認証情報が拒否されたわけではありません。数分後にもう一度お試しください。',
   'error.resource_capped': '接続数の上限に達しました。アプリケーションのサポートにお問い合わせください。',
   'error.window_closed': '接続が完了する前にサインインウィンドウが閉じられました。',
   'error.blocked_by_browser': 'ブラウザーがサインインウィンドウをブロックしました。このページのポップアップを許可して、もう一度お試しください。',

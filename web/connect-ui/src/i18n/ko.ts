@@ -33,6 +33,8 @@ export default {
   'success.closeTab': '이제 이 탭을 닫아도 됩니다.',
   'error.title': '연결 실패',
   'error.connection_test_failed': '{provider}에서 이 자격 증명을 거부했습니다. 확인 후 다시 시도하세요.',
+  'error.provider_unreachable': '{provider}에 연결할 수 없어 연결을 완료하지 못했습니다. 자격 증명이 거부된 것은 아닙니다. 몇 분 후에 다시 시도하세요.',
+  'error.provider_error': '{provider} 측에서 오류가 발생해 연결을 완료하지 못했습니다. 자격 증명이 거부된 것은 아닙니다. 몇 분 후에 다시 시도하세요.',
   'error.resource_capped': '최대 연결 수에 도달했습니다. 애플리케이션 지원팀에 문의하세요.',
   'error.window_closed': '연결이 완료되기 전에 로그인 창이 닫혔습니다.',
   'error.blocked_by_browser': '브라우저가 로그인 창을 차단했습니다. 이 페이지의 팝업을 허용한 후 다시 시도하세요.',

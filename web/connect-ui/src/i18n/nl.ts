@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'U kunt dit tabblad nu sluiten.',
   'error.title': 'Koppelen mislukt',
   'error.connection_test_failed': '{provider} heeft deze gegevens geweigerd. Controleer ze en probeer het opnieuw.',
+  'error.provider_unreachable': '{provider} is niet bereikbaar, dus de verbinding kon niet worden voltooid. Je gegevens zijn niet geweigerd: probeer het over een paar minuten opnieuw.',
+  'error.provider_error': '{provider} antwoordde met een fout aan zijn kant, dus de verbinding kon niet worden voltooid. Je gegevens zijn niet geweigerd: probeer het over een paar minuten opnieuw.',
   'error.resource_capped': 'Het maximale aantal koppelingen is bereikt. Neem contact op met de ondersteuning van de applicatie.',
   'error.window_closed': 'Het aanmeldvenster is gesloten voordat de koppeling klaar was.',
   'error.blocked_by_browser': 'Uw browser heeft het aanmeldvenster geblokkeerd. Sta pop-ups toe voor deze pagina en probeer het opnieuw.',

@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Możesz teraz zamknąć tę kartę.',
   'error.title': 'Nie udało się połączyć',
   'error.connection_test_failed': '{provider} odrzucił te dane logowania. Sprawdź je i spróbuj ponownie.',
+  'error.provider_unreachable': 'Nie udało się połączyć z {provider}, więc połączenia nie można było dokończyć. Twoje dane logowania nie zostały odrzucone: spróbuj ponownie za kilka minut.',
+  'error.provider_error': '{provider} odpowiedział błędem po swojej stronie, więc połączenia nie można było dokończyć. Twoje dane logowania nie zostały odrzucone: spróbuj ponownie za kilka minut.',
   'error.resource_capped': 'Osiągnięto maksymalną liczbę połączeń. Skontaktuj się z pomocą techniczną aplikacji.',
   'error.window_closed': 'Okno logowania zostało zamknięte przed zakończeniem łączenia.',
   'error.blocked_by_browser': 'Przeglądarka zablokowała okno logowania. Zezwól na wyskakujące okna dla tej strony i spróbuj ponownie.',

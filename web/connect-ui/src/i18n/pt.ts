@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Você já pode fechar esta aba.',
   'error.title': 'Falha na conexão',
   'error.connection_test_failed': '{provider} recusou estas credenciais. Verifique-as e tente novamente.',
+  'error.provider_unreachable': 'Não foi possível acessar {provider}, então a conexão não pôde ser concluída. Suas credenciais não foram recusadas: tente novamente em alguns minutos.',
+  'error.provider_error': '{provider} respondeu com um erro do lado dele, então a conexão não pôde ser concluída. Suas credenciais não foram recusadas: tente novamente em alguns minutos.',
   'error.resource_capped': 'O número máximo de conexões foi atingido. Entre em contato com o suporte do aplicativo.',
   'error.window_closed': 'A janela de login foi fechada antes de a conexão terminar.',
   'error.blocked_by_browser': 'Seu navegador bloqueou a janela de login. Permita pop-ups para esta página e tente novamente.',

@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Du kan nu stänga den här fliken.',
   'error.title': 'Anslutningen misslyckades',
   'error.connection_test_failed': '{provider} avvisade de här uppgifterna. Kontrollera dem och försök igen.',
+  'error.provider_unreachable': '{provider} gick inte att nå, så anslutningen kunde inte slutföras. Dina uppgifter avvisades inte: försök igen om några minuter.',
+  'error.provider_error': '{provider} svarade med ett fel på sin sida, så anslutningen kunde inte slutföras. Dina uppgifter avvisades inte: försök igen om några minuter.',
   'error.resource_capped': 'Det högsta antalet anslutningar har nåtts. Kontakta applikationens support.',
   'error.window_closed': 'Inloggningsfönstret stängdes innan anslutningen var klar.',
   'error.blocked_by_browser': 'Webbläsaren blockerade inloggningsfönstret. Tillåt popup-fönster för sidan och försök igen.',

@@ -33,6 +33,8 @@ export default {
   'success.closeTab': 'Artık bu sekmeyi kapatabilirsiniz.',
   'error.title': 'Bağlantı başarısız',
   'error.connection_test_failed': '{provider} bu kimlik bilgilerini reddetti. Kontrol edip yeniden deneyin.',
+  'error.provider_unreachable': '{provider} hizmetine ulaşılamadı, bu yüzden bağlantı tamamlanamadı. Kimlik bilgileriniz reddedilmedi: birkaç dakika sonra yeniden deneyin.',
+  'error.provider_error': '{provider} kendi tarafında bir hatayla yanıt verdi, bu yüzden bağlantı tamamlanamadı. Kimlik bilgileriniz reddedilmedi: birkaç dakika sonra yeniden deneyin.',
   'error.resource_capped': 'En fazla bağlantı sayısına ulaşıldı. Uygulamanın destek ekibiyle iletişime geçin.',
   'error.window_closed': 'Giriş penceresi bağlantı tamamlanmadan kapatıldı.',
   'error.blocked_by_browser': 'Tarayıcınız giriş penceresini engelledi. Bu sayfa için açılır pencerelere izin verip yeniden deneyin.',

@@ -33,6 +33,8 @@ export default {
   'success.closeTab': '您现在可以关闭此标签页。',
   'error.title': '关联失败',
   'error.connection_test_failed': '{provider} 拒绝了这些凭据。请检查后重试。',
+  'error.provider_unreachable': '无法连接到 {provider}，因此未能完成连接。您的凭据并未被拒绝：请过几分钟再试。',
+  'error.provider_error': '{provider} 方面出现错误，因此未能完成连接。您的凭据并未被拒绝：请过几分钟再试。',
   'error.resource_capped': '已达到连接数量上限。请联系该应用的支持团队。',
   'error.window_closed': '登录窗口在关联完成前被关闭。',
   'error.blocked_by_browser': '浏览器阻止了登录窗口。请允许此页面弹出窗口，然后重试。',
