@@ -16,6 +16,7 @@ public static class ProvidersFeature
         builder.Services.AddSingleton(services => LoadCatalog(services.GetRequiredService<IOptions<ProvidersOptions>>().Value));
         builder.Services.AddHostedService<CatalogStartup>();
         builder.Services.AddSingleton<ProviderResponses>();
+        builder.Services.AddSingleton(_ => ProviderTexts.LoadBuiltIn());
         return builder;
     }
 
