@@ -6,6 +6,7 @@ using Latchkey.Server.ConnectUi;
 using Latchkey.Server.Connections;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Dashboard;
+using Latchkey.Server.Demo;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
@@ -66,6 +67,7 @@ public static class LatchkeyServer
         builder.AddRealtime();
         builder.AddDashboard();
         builder.AddConnectUi();
+        builder.AddDemoProvider();
 
         var app = builder.Build();
         app.UseRealtime();
@@ -86,6 +88,7 @@ public static class LatchkeyServer
         app.MapLogs();
         app.MapDashboard();
         app.MapConnectUi();
+        app.MapDemoProvider();
         return app;
     }
 }

@@ -22,7 +22,7 @@ public sealed class LayerTests
         ["Integrations", "Webhooks"],
         ["Refresh", "CredentialEntry"],
         ["OAuth"],
-        ["Connect", "Dashboard", "ConnectUi", "Proxy"],
+        ["Connect", "Dashboard", "ConnectUi", "Proxy", "Demo"],
     ];
 
     private const string Root = "Latchkey.Server";
