@@ -20,7 +20,8 @@ public sealed class WorkingDirectoryTests
             var secretKey = KeyFormats.NewSecretKey();
             await using (var server = await ServerProcess.StartAsync(folder.FullName, new Dictionary<string, string> { ["LATCHKEY_SECRET_KEY_DEV"] = secretKey }))
             {
-                var started = server.Lines.Count;
+                // The start-up lines are written by the console logger's own thread: count from its last one.
+                var started = await LinesThroughAsync(server, "Content root path: ");
                 using var backend = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
                 backend.DefaultRequestHeaders.Authorization = new("Bearer", secretKey);
                 for (var i = 0; i < 3; i++)
@@ -86,6 +87,23 @@ public sealed class WorkingDirectoryTests
         {
             parent.Delete(recursive: true);
         }
+    }
+
+    private static async Task<int> LinesThroughAsync(ServerProcess server, string marker)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var lines = server.Lines.ToList();
+            var index = lines.FindIndex(line => line.Contains(marker, StringComparison.Ordinal));
+            if (index >= 0)
+            {
+                return index + 1;
+            }
+
+            await Task.Delay(100, Server.Cancellation);
+        }
+
+        throw new Xunit.Sdk.XunitException($"The server never printed '{marker}':\n{string.Join('\n', server.Lines)}");
     }
 
     private static string Git(string folder, params string[] arguments)
