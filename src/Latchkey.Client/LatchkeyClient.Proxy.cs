@@ -120,7 +120,11 @@ public sealed partial class LatchkeyClient
             return false;
         }
 
+#if NET9_0_OR_GREATER
         await response.Content.LoadIntoBufferAsync(cancellationToken);
+#else
+        await response.Content.LoadIntoBufferAsync(); // .NET 8 has no overload with a token
+#endif
         try
         {
             var code = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))?["error"]?["code"];

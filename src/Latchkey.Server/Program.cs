@@ -7,6 +7,7 @@ using Latchkey.Server.ConnectUi;
 using Latchkey.Server.Connections;
 using Latchkey.Server.CredentialEntry;
 using Latchkey.Server.Dashboard;
+using Latchkey.Server.Demo;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
@@ -88,6 +89,7 @@ public static class LatchkeyServer
         builder.AddDashboard();
         builder.AddConnectUi();
         builder.AddApiReference();
+        builder.AddDemoProvider();
 
         var app = builder.Build();
         started(app.Lifetime);
@@ -110,6 +112,7 @@ public static class LatchkeyServer
         app.MapDashboard();
         app.MapConnectUi();
         app.MapApiReference();
+        app.MapDemoProvider();
         return app;
     }
 }

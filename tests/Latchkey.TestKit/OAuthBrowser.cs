@@ -23,6 +23,10 @@ public sealed class OAuthBrowser : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string url) => _client.GetAsync(url);
 
+    /// <summary>Submits a form, as a click on a page's submit button would; redirects are not followed.</summary>
+    public Task<HttpResponseMessage> PostFormAsync(string url, IEnumerable<KeyValuePair<string, string>> form) =>
+        _client.PostAsync(url, new FormUrlEncodedContent(form));
+
     /// <summary>Starts at <c>/oauth/connect</c> and follows redirects until the callback URL, which it returns unopened.</summary>
     public async Task<string> ReachCallbackAsync(string connectUrl)
     {

@@ -19,7 +19,7 @@ const opened = [];
 before(async () => {
   fake = await startFakeWorld();
   server = await startServer({ providersFile: fake.providersFile });
-  for (const [provider, key] of [['fake-apikey', 'look-apikey'], ['fake-region', 'look-region'], ['fake-basic', 'look-basic']]) {
+  for (const [provider, key] of [['fake-apikey', 'look-apikey'], ['fake-region', 'look-region'], ['fake-basic', 'look-basic'], ['zendesk-basic', 'look-zendesk']]) {
     assert.equal((await server.api('POST', '/integrations', { provider, unique_key: key })).status, 200);
   }
   site = await customerSite();
@@ -64,6 +64,46 @@ test('each language renders the list and the form with no raw key or placeholder
       assert.match(state.heading, /Fake Regional/);
       if (lang === 'en') Object.assign(english, state);
       else assert.notEqual(state.submit, english.submit, `${lang} shows the English submit label`);
+    } finally {
+      await page.close();
+    }
+  }
+});
+
+test('provider fields read in the chosen language: catalog labels and descriptions translated, required-field messages whole', async () => {
+  const expected = {
+    fr: {
+      labels: ['Adresse e-mail suivie de /token', 'Jeton d’API', 'Sous-domaine Zendesk'],
+      descriptions: ['La partie de votre adresse Zendesk avant .zendesk.com', 'Votre e-mail de connexion Zendesk suivi de /token, par ex. jdoe@example.com/token'],
+      required: 'Ce champ est obligatoire.',
+    },
+    ar: {
+      labels: ['عنوان البريد الإلكتروني متبوعًا بـ /token', 'رمز API', 'النطاق الفرعي لـ Zendesk'],
+      descriptions: ['جزء عنوان Zendesk الذي يسبق .zendesk.com'],
+      required: 'هذا الحقل مطلوب.',
+    },
+    ja: {
+      labels: ['メールアドレスの後に /token', 'API トークン', 'Zendesk のサブドメイン'],
+      descriptions: ['Zendesk のアドレスのうち .zendesk.com より前の部分'],
+      required: 'この項目は必須です。',
+    },
+  };
+  const token = await server.createSession({ end_user: { id: 'user-lang' }, allowed_integrations: ['look-zendesk'] });
+  for (const [lang, want] of Object.entries(expected)) {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${server.url}/connect-ui/?session_token=${token}&lang=${lang}`);
+      await page.locator('[data-screen=form]').waitFor();
+      await page.locator('button[type=submit]').click();
+      await page.locator('.field .error').first().waitFor();
+      const form = await page.evaluate(() => ({
+        labels: [...document.querySelectorAll('.field label')].map((l) => l.textContent.trim()),
+        descriptions: [...document.querySelectorAll('.field p.muted')].map((p) => p.textContent.trim()),
+        errors: [...document.querySelectorAll('.field .error')].map((p) => p.textContent.trim()),
+      }));
+      assert.deepEqual(form.labels, want.labels, lang);
+      for (const description of want.descriptions) assert.ok(form.descriptions.includes(description), `${lang}: ${JSON.stringify(form.descriptions)}`);
+      assert.deepEqual(form.errors, want.labels.map(() => want.required), lang);
     } finally {
       await page.close();
     }

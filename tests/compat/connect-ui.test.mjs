@@ -282,6 +282,34 @@ test('keyboard only: Tab stays inside the dialog, Enter submits, errors are anno
   }
 });
 
+test('a heading focused for screen readers draws no ring; a control reached with Tab keeps its ring', async () => {
+  const { page, ui } = await openConnectUI(browser, site, server, await session());
+  try {
+    await ui.getByRole('button', { name: 'Fake API Key' }).waitFor();
+    const frame = await uiFrame(page);
+    await page.keyboard.press('Tab'); // keyboard use: from here on Chromium treats programmatic focus as :focus-visible
+    const heading = await frame.evaluate(() => {
+      const h1 = document.querySelector('h1');
+      h1.focus();
+      const style = getComputedStyle(h1);
+      return { focused: document.activeElement === h1, visible: h1.matches(':focus-visible'), outline: style.outlineStyle, width: style.outlineWidth };
+    });
+    assert.equal(heading.focused, true);
+    assert.equal(heading.visible, true, 'the case the rule is for: a programmatic focus after keyboard use');
+    assert.equal(heading.outline, 'none', JSON.stringify(heading));
+
+    await page.keyboard.press('Tab');
+    const control = await frame.evaluate(() => {
+      const active = document.activeElement;
+      return { tag: active.tagName, outline: getComputedStyle(active).outlineStyle };
+    });
+    assert.notEqual(control.tag, 'H1');
+    assert.equal(control.outline, 'solid', JSON.stringify(control));
+  } finally {
+    await page.close();
+  }
+});
+
 test('Back returns to the list with focus on the integration the user came from', async () => {
   const { page, ui } = await openConnectUI(browser, site, server, await session());
   try {

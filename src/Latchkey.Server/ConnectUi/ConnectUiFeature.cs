@@ -27,12 +27,12 @@ public static class ConnectUiFeature
     }
 
     /// <summary>
-    /// The static files folder. <c>dotnet run</c> starts in the project folder, whose <c>wwwroot</c> is used as is; a
-    /// built or published server started from elsewhere uses the copy next to its assembly.
+    /// The static files folder: the copy next to the assembly (every build and publish puts one there), whatever the
+    /// working directory is, since <c>dotnet run</c> starts where the user typed it. Without one, the content root's.
     /// </summary>
     public static string? WebRootPath()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-        return Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) || !Directory.Exists(beside) ? null : beside;
+        return Directory.Exists(beside) ? beside : null;
     }
 }

@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
+using Latchkey.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Dashboard;
 
 /// <summary>
 /// First start creates the dashboard administrator and prints a generated password once to the console (not the
-/// logger). <c>LATCHKEY_ADMIN_PASSWORD</c>, when set, is applied at every start.
+/// logger), with the dashboard's full address: printed once the server listens, since only then is its address known
+/// (a port chosen by <c>--urls</c>, an interface, a public URL). <c>LATCHKEY_ADMIN_PASSWORD</c>, when set, is applied at every start.
 /// </summary>
-public sealed class AdminBootstrap(AdminStore admins, IOptions<DashboardOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
+public sealed class AdminBootstrap(
+    AdminStore admins, IOptions<DashboardOptions> options, PublicUrls urls, IHostApplicationLifetime lifetime, ILogger<AdminBootstrap> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,10 +30,13 @@ public sealed class AdminBootstrap(AdminStore admins, IOptions<DashboardOptions>
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
         await admins.SetAsync(settings.AdminEmail, password, cancellationToken);
         logger.LogInformation("First start: created the dashboard administrator {Email}", settings.AdminEmail);
-        Console.WriteLine();
-        Console.WriteLine("  Dashboard login (shown once; set LATCHKEY_ADMIN_EMAIL / LATCHKEY_ADMIN_PASSWORD to choose them):");
-        Console.WriteLine($"      /dashboard/   e-mail {settings.AdminEmail}   password {password}");
-        Console.WriteLine();
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            Console.WriteLine();
+            Console.WriteLine("  Dashboard login (shown once; set LATCHKEY_ADMIN_EMAIL / LATCHKEY_ADMIN_PASSWORD to choose them):");
+            Console.WriteLine($"      {urls.Server}/dashboard/   e-mail {settings.AdminEmail}   password {password}");
+            Console.WriteLine();
+        });
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

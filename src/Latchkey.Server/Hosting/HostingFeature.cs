@@ -10,6 +10,7 @@ public static class HostingFeature
 {
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
+        builder.AddLogDefaults();
         builder.Services.AddOptions<ServerOptions>()
             .Configure<IConfiguration>((options, configuration) => Bind(options, configuration))
             .Validate(options => options.Port is > 0 and < 65536, "LATCHKEY_PORT must be a TCP port (1-65535).")
@@ -74,6 +75,7 @@ public static class HostingFeature
     public static WebApplication UseHosting(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = RequestRules.WriteUnhandledError });
+        app.Use(ClientAborts.Catch);
         app.UseStatusCodePages(context => RequestRules.WriteStatusEnvelope(context.HttpContext));
         app.Use(RequestRules.AddSecurityHeaders);
         app.UseRouting();

@@ -5,17 +5,20 @@ using Latchkey.Server.Hosting;
 namespace Latchkey.Server.Providers;
 
 /// <summary>
-/// The provider objects of spec §4.8 (catalog entry + <c>name</c> + <c>logo_url</c>), built once per provider:
-/// the catalog never changes while the server runs, so neither do they.
+/// The provider objects of spec §4.8 (catalog entry + <c>name</c> + <c>logo_url</c>), built once per provider and
+/// language (field titles and descriptions translated, <see cref="ProviderTexts"/>): the catalog never changes while
+/// the server runs, so neither do they.
 /// </summary>
-public sealed class ProviderResponses(ProviderCatalog catalog, PublicUrls urls)
+public sealed class ProviderResponses(ProviderCatalog catalog, PublicUrls urls, ProviderTexts texts)
 {
-    private readonly ConcurrentDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, string? Language), JsonObject> _objects = new();
 
     public string LogoUrl(string providerName) => $"{urls.Server}/images/template-logos/{Uri.EscapeDataString(providerName)}.svg";
 
-    /// <summary>A fresh copy callers may serialize (JsonNode instances have one parent).</summary>
-    public JsonObject For(Provider provider) => _objects.GetOrAdd(provider.Name, _ => Build(provider)).DeepClone().AsObject();
+    /// <summary>A fresh copy callers may serialize (JsonNode instances have one parent), in English when <paramref name="language"/> is null.</summary>
+    public JsonObject For(Provider provider, string? language = null) =>
+        _objects.GetOrAdd((provider.Name, language), key => key.Language is null ? Build(provider) : texts.Localize(Build(provider), key.Language))
+            .DeepClone().AsObject();
 
     public IEnumerable<Provider> All => catalog.All;
 

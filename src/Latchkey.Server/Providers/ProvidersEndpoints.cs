@@ -7,9 +7,9 @@ namespace Latchkey.Server.Providers;
 
 public static class ProvidersEndpoints
 {
-    public static Results<Ok<JsonObject>, ApiError> ListProviders(HttpRequest request, ProviderResponses responses)
+    public static Results<Ok<JsonObject>, ApiError> ListProviders(HttpRequest request, ProviderResponses responses, ProviderTexts texts)
     {
-        if (QueryRules.RejectUnknown(request.Query, "search") is { } error)
+        if (QueryRules.RejectUnknown(request.Query, "search", "lang") is { } error)
         {
             return error;
         }
@@ -22,20 +22,30 @@ public static class ProvidersEndpoints
         }
 
         var matches = search is null ? (Func<string, bool>)(_ => true) : NameMatcher(search);
-        var data = new JsonArray(responses.All.Where(p => matches(p.Name)).Select(p => (JsonNode)responses.For(p)).ToArray());
+        var language = Negotiate(request, texts);
+        var data = new JsonArray(responses.All.Where(p => matches(p.Name)).Select(p => (JsonNode)responses.For(p, language)).ToArray());
         return TypedResults.Ok(new JsonObject { ["data"] = data });
     }
 
-    public static Results<Ok<JsonObject>, ApiError> GetProvider(string provider, HttpRequest request, ProviderCatalog catalog, ProviderResponses responses)
+    public static Results<Ok<JsonObject>, ApiError> GetProvider(string provider, HttpRequest request, ProviderCatalog catalog, ProviderResponses responses, ProviderTexts texts)
     {
-        if (QueryRules.RejectUnknown(request.Query) is { } error)
+        if (QueryRules.RejectUnknown(request.Query, "lang") is { } error)
         {
             return error;
         }
 
         return catalog.TryGet(provider, out var found)
-            ? TypedResults.Ok(new JsonObject { ["data"] = responses.For(found) })
+            ? TypedResults.Ok(new JsonObject { ["data"] = responses.For(found, Negotiate(request, texts)) })
             : ApiError.NotFound($"Provider '{provider}' is not in the catalog.");
+    }
+
+    // Field titles and descriptions follow `lang`, else Accept-Language (a Latchkey extension; English otherwise).
+    private static string? Negotiate(HttpRequest request, ProviderTexts texts)
+    {
+        var language = texts.Choose(request);
+        request.HttpContext.Response.Headers.Vary = "Accept-Language";
+        request.HttpContext.Response.Headers.ContentLanguage = language ?? "en";
+        return language;
     }
 
     public static Ok<JsonObject> GetRawCatalog(ProviderCatalog catalog) =>

@@ -16,6 +16,7 @@ public static class ProvidersFeature
         builder.Services.AddSingleton(services => LoadCatalog(services.GetRequiredService<IOptions<ProvidersOptions>>().Value));
         builder.Services.AddHostedService<CatalogStartup>();
         builder.Services.AddSingleton<ProviderResponses>();
+        builder.Services.AddSingleton(_ => ProviderTexts.LoadBuiltIn());
         return builder;
     }
 
@@ -39,7 +40,7 @@ public static class ProvidersFeature
         }
 
         var overrides = file is null ? null : File.ReadAllText(file);
-        return ProviderCatalog.Load(BuiltInFiles(), overrides, options.ProvidersFile ?? "");
+        return ProviderCatalog.Load([.. BuiltInFiles(), .. options.AddedCatalogs], overrides, options.ProvidersFile ?? "");
     }
 
     /// <summary>Every Providers/Catalog/*.yaml embedded in the server, by file name (one file per area of the catalog).</summary>

@@ -36,13 +36,9 @@ public sealed class Database : IAsyncDisposable
         {
             Dialect = SqlDialect.Sqlite;
             // The folder holds the database and, by default, the key file: owner-only like the key itself.
-            if (OperatingSystem.IsWindows())
+            DataFolder.Create(storage.DataDirectory);
+            if (!OperatingSystem.IsWindows())
             {
-                Directory.CreateDirectory(storage.DataDirectory);
-            }
-            else
-            {
-                Directory.CreateDirectory(storage.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 OwnerOnlyFiles.SecureSqliteFiles(storage.SqlitePath);
             }
 

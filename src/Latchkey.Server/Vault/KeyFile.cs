@@ -1,3 +1,5 @@
+using Latchkey.Server.Storage;
+
 namespace Latchkey.Server.Vault;
 
 /// <summary>The generated key file: one base64 key per line, newest first, readable only by its owner.</summary>
@@ -10,15 +12,7 @@ public static class KeyFile
 
     public static void Write(string path, IReadOnlyList<EncryptionKey> keys)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        DataFolder.Create(Path.GetDirectoryName(Path.GetFullPath(path))!);
 
         var temporary = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

@@ -22,7 +22,7 @@ public sealed class LayerTests
         ["Integrations", "Webhooks"],
         ["Refresh", "CredentialEntry"],
         ["OAuth"],
-        ["Connect", "Dashboard", "ConnectUi", "Proxy", "ApiReference"],
+        ["Connect", "Dashboard", "ConnectUi", "Proxy", "ApiReference", "Demo"],
     ];
 
     private const string Root = "Latchkey.Server";

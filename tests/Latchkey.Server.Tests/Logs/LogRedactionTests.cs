@@ -28,7 +28,13 @@ public sealed class LogRedactionTests
                     ["Logging:LogLevel:Microsoft.AspNetCore.Http.Result"] = "Trace",
                     ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
                 }
-                : null;
+                : new Dictionary<string, string?>
+                {
+                    // Every category at Debug, past the defaults the server keeps in code.
+                    ["Logging:LogLevel:Default"] = "Debug",
+                    ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+                    ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Debug",
+                };
             await using var app = await TestApp.StartAsync(settings, echo: output is null ? null : output.WriteLine, contentRoot: foreign.FullName);
             Assert.Equal(foreign.FullName, app.Services.GetRequiredService<IHostEnvironment>().ContentRootPath.TrimEnd('/'));
 

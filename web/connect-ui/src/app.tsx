@@ -86,7 +86,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
   useEffect(() => {
     if (!token) return;
     let cancelled = false;
-    const api = createApi(params.apiURL, token);
+    const api = createApi(params.apiURL, token, t.language);
     setScreen({ kind: 'loading' });
     (async () => {
       try {
@@ -116,7 +116,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
     return () => { cancelled = true; };
   }, [token]);
 
-  async function open(integration: Integration, current: Session | null, single: boolean, api = createApi(params.apiURL, token ?? '')) {
+  async function open(integration: Integration, current: Session | null, single: boolean, api = createApi(params.apiURL, token ?? '', t.language)) {
     setScreen({ kind: 'loading' });
     try {
       const provider = await api.provider(integration.provider);

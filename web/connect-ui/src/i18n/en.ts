@@ -24,6 +24,8 @@ const en = {
   'form.showSecret': 'Show',
   'form.hideSecret': 'Hide',
   'form.invalidSummary': 'Some fields need your attention.',
+  // Shown under the field it names. Other languages may leave {field} out: a label can stay in English (a catalog text
+  // with no translation), and an English word inside their sentence, or one without its article, reads wrong.
   'validation.required': '{field} is required.',
   'validation.pattern': '{field} is not in the expected format.',
   'success.title': 'Connected',

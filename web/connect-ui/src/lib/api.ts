@@ -6,8 +6,11 @@ export class ApiError extends Error {
   }
 }
 
-/** The three reads of spec §3.5: bearer token, success only on 200 without an `error` key. */
-export function createApi(apiURL: string, token: string) {
+/**
+ * The three reads of spec §3.5: bearer token, success only on 200 without an `error` key. The provider is asked for in
+ * the UI's language, so its field titles and descriptions come translated where the server has them.
+ */
+export function createApi(apiURL: string, token: string, language = 'en') {
   async function get<T>(path: string): Promise<T> {
     let response: Response;
     try {
@@ -24,7 +27,7 @@ export function createApi(apiURL: string, token: string) {
   return {
     session: () => get<Session>('/connect/session'),
     integrations: () => get<Integration[]>('/integrations'),
-    provider: (name: string) => get<Provider>(`/providers/${encodeURIComponent(name)}`),
+    provider: (name: string) => get<Provider>(`/providers/${encodeURIComponent(name)}?lang=${encodeURIComponent(language)}`),
   };
 }
 
