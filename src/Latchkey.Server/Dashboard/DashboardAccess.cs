@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Latchkey.Server.Audit;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting.Validation;
@@ -10,7 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Latchkey.Server.Dashboard;
 
 /// <summary>What every dashboard page knows: the environment, the others to switch to, the form token, a notice.</summary>
-public sealed record DashboardContext(EnvironmentRecord Environment, IReadOnlyList<string> Environments, string Csrf, string AdminEmail, string Section)
+public sealed record DashboardContext(EnvironmentRecord Environment, IReadOnlyList<string> Environments, string Csrf, string AdminEmail, string Section, AuditActor Actor)
 {
     public string Env => Environment.Name;
 
@@ -27,8 +29,8 @@ public sealed class DashboardContexts(EnvironmentStore environments, IAntiforger
     {
         var all = await environments.ListAsync(cancellationToken);
         var current = all.FirstOrDefault(e => e.Name == env);
-        return current is null ? null : new DashboardContext(current, all.Select(e => e.Name).ToArray(), Csrf(http),
-            http.User.FindFirstValue(ClaimTypes.Email) ?? "", section);
+        var email = http.User.FindFirstValue(ClaimTypes.Email) ?? "";
+        return current is null ? null : new DashboardContext(current, all.Select(e => e.Name).ToArray(), Csrf(http), email, section, AuditActor.User(email, http));
     }
 
     public string Csrf(HttpContext http) => antiforgery.GetAndStoreTokens(http).RequestToken!;
@@ -49,19 +51,22 @@ public static class DashboardAccess
         LoginPage(contexts.Csrf(http), returnUrl, problem: null, StatusCodes.Status200OK);
 
     public static async Task<IResult> LogInAsync(
-        HttpContext http, IFormCollection form, AdminStore admins, DashboardSessions sessions, LoginThrottle throttle, DashboardContexts contexts, CancellationToken cancellationToken)
+        HttpContext http, IFormCollection form, AdminStore admins, DashboardSessions sessions, LoginThrottle throttle, DashboardContexts contexts, AuditTrail audit,
+        CancellationToken cancellationToken)
     {
         var email = form["email"].ToString();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
         if (email.Length is 0 or > InputLimits.Name || password.Length is 0 or > InputLimits.Password)
         {
+            await RecordFailureAsync(audit, http, email, "malformed", cancellationToken);
             return LoginPage(contexts.Csrf(http), returnUrl, "Wrong e-mail or password.", StatusCodes.Status401Unauthorized);
         }
 
         // Locked whether or not the account exists, so the lockout does not tell either.
         if (throttle.IsLocked(email))
         {
+            await RecordFailureAsync(audit, http, email, "locked", cancellationToken);
             http.Response.Headers.RetryAfter = (throttle.LockoutMinutes * 60).ToString(CultureInfo.InvariantCulture);
             return LoginThrottle.TooManyPage(http, $"Too many failed logins for this account: it is locked for up to {throttle.LockoutMinutes} minutes.");
         }
@@ -77,6 +82,7 @@ public static class DashboardAccess
         if (admin is null)
         {
             throttle.RecordFailure(email);
+            await RecordFailureAsync(audit, http, email, "wrong e-mail or password", cancellationToken);
             return LoginPage(contexts.Csrf(http), returnUrl, "Wrong e-mail or password.", StatusCodes.Status401Unauthorized);
         }
 
@@ -84,16 +90,18 @@ public static class DashboardAccess
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Email, admin), new Claim(ClaimTypes.Name, admin), new Claim(DashboardSessions.ClaimType, session)], DashboardFeature.Scheme);
         await http.SignInAsync(DashboardFeature.Scheme, new ClaimsPrincipal(identity));
+        await audit.RecordAsync(AuditActor.User(admin, http), AuditActions.LoginSucceeded, null, null, cancellationToken);
         return Results.Redirect(IsLocalDashboardUrl(returnUrl) ? returnUrl : "/dashboard/dev/connections");
     }
 
     /// <summary>Ends this session on every instance (its row is deleted), then drops the cookie.</summary>
-    public static async Task<IResult> LogOutAsync(HttpContext http, IFormCollection form, DashboardSessions sessions, CancellationToken cancellationToken)
+    public static async Task<IResult> LogOutAsync(HttpContext http, IFormCollection form, DashboardSessions sessions, AuditTrail audit, CancellationToken cancellationToken)
     {
         _ = form; // Binding the form makes the endpoint validate the antiforgery token.
         if (http.User.FindFirstValue(DashboardSessions.ClaimType) is { } session)
         {
             await sessions.EndAsync(session, cancellationToken);
+            await audit.RecordAsync(AuditActor.User(http.User.FindFirstValue(ClaimTypes.Email) ?? "", http), AuditActions.Logout, null, null, cancellationToken);
         }
 
         await http.SignOutAsync(DashboardFeature.Scheme);
@@ -131,6 +139,16 @@ public static class DashboardAccess
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
         return await next(context);
+    }
+
+    /// <summary>
+    /// A failed login names the address typed only when it is one: people type passwords into the e-mail field too,
+    /// and the audit trail must never keep one.
+    /// </summary>
+    private static Task RecordFailureAsync(AuditTrail audit, HttpContext http, string email, string reason, CancellationToken cancellationToken)
+    {
+        var who = email.Length <= InputLimits.Name && Identifiers.EmailPattern().IsMatch(email.Trim()) ? email.Trim().ToLowerInvariant() : "(not an e-mail address)";
+        return audit.RecordAsync(AuditActor.User(who, http), AuditActions.LoginFailed, null, null, new JsonObject { ["reason"] = reason }, cancellationToken);
     }
 
     private static RazorComponentResult<LoginPage> LoginPage(string csrf, string? returnUrl, string? problem, int status) =>

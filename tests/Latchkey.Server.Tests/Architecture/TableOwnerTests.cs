@@ -22,6 +22,7 @@ public sealed partial class TableOwnerTests
         ["end_users"] = "Connections",
         ["oauth_sessions"] = "OAuth",
         ["auth_logs"] = "Logs",
+        ["audit_entries"] = "Audit",
         ["webhook_deliveries"] = "Webhooks",
         ["webhook_attempts"] = "Webhooks",
         ["dashboard_admins"] = "Dashboard",
