@@ -25,7 +25,10 @@ public sealed partial class TableOwnerTests
         ["audit_entries"] = "Audit",
         ["webhook_deliveries"] = "Webhooks",
         ["webhook_attempts"] = "Webhooks",
-        ["dashboard_admins"] = "Dashboard",
+        ["dashboard_admins"] = "Dashboard", // dropped by migration 51, its rows moved to dashboard_users
+        ["dashboard_users"] = "Dashboard",
+        ["dashboard_user_roles"] = "Dashboard",
+        ["dashboard_invitations"] = "Dashboard",
         ["dashboard_sessions"] = "Dashboard",
         ["data_protection_keys"] = "Vault",
         ["vault_key_checks"] = "Vault",
