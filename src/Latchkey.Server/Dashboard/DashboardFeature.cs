@@ -31,6 +31,21 @@ public static class DashboardFeature
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<InvitationStore>();
         builder.Services.AddSingleton<TeamChanges>();
+        builder.Services.AddSingleton<InvitationMail>();
+        builder.Services.AddOptions<SmtpOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Host = Blank(configuration["LATCHKEY_SMTP_HOST"]);
+                options.Port = int.TryParse(configuration["LATCHKEY_SMTP_PORT"], out var port) ? port : Blank(configuration["LATCHKEY_SMTP_PORT"]) is null ? 587 : -1;
+                options.Tls = Blank(configuration["LATCHKEY_SMTP_TLS"])?.ToLowerInvariant() ?? "starttls";
+                options.Username = Blank(configuration["LATCHKEY_SMTP_USERNAME"]);
+                options.Password = configuration["LATCHKEY_SMTP_PASSWORD"];
+                options.From = Blank(configuration["LATCHKEY_SMTP_FROM"]);
+            })
+            .Validate(options => !options.Enabled || (options.From is { } from && MimeKit.MailboxAddress.TryParse(from, out _)), "LATCHKEY_SMTP_FROM must be the sender's e-mail address when LATCHKEY_SMTP_HOST is set.")
+            .Validate(options => options.Port is >= 1 and <= 65535, "LATCHKEY_SMTP_PORT must be a port number.")
+            .Validate(options => options.Tls is "starttls" or "tls" or "none", "LATCHKEY_SMTP_TLS must be starttls, tls or none.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<AdminBootstrap>();
         builder.Services.AddSingleton<DashboardContexts>();
         builder.Services.AddSingleton<DashboardSessions>();
@@ -61,6 +76,8 @@ public static class DashboardFeature
 
         return builder;
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>Antiforgery runs after routing (it reads endpoint metadata), before the endpoints.</summary>
     public static WebApplication UseDashboard(this WebApplication app)

@@ -19,24 +19,47 @@ public static class TeamPages
     }
 
     public static async Task<IResult> InviteAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken)
+        EnvironmentStore environments, PublicUrls urls, InvitationMail mail, CancellationToken cancellationToken)
     {
         var ctx = (await contexts.ForAsync(http, env, "users", cancellationToken))!;
         var roles = await ReadRolesAsync(form, environments, cancellationToken);
         var (invitation, problem) = roles is null
             ? (null, "Choose a role from the list for each environment.")
             : await team.InviteAsync(ctx.Actor, form["email"].ToString(), roles, cancellationToken);
-        return await RenderAsync(problem is null ? ctx with { Notice = $"{invitation!.Email} is invited." } : ctx with { Problem = problem },
-            users, environments, urls, invitation, cancellationToken, problem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        if (problem is not null)
+        {
+            return await RenderAsync(ctx with { Problem = problem }, users, environments, urls, null, cancellationToken, StatusCodes.Status400BadRequest);
+        }
+
+        var page = await MailAsync(ctx with { Notice = $"{invitation!.Email} is invited." }, invitation, mail, urls, cancellationToken);
+        return await RenderAsync(page, users, environments, urls, invitation, cancellationToken);
     }
 
     public static Task<IResult> RenewInvitationAsync(string env, long id, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken) =>
+        EnvironmentStore environments, PublicUrls urls, InvitationMail mail, CancellationToken cancellationToken) =>
         OnMemberAsync(env, id, http, contexts, users, environments, urls, async (ctx, member) =>
         {
             var (invitation, problem) = await team.RenewInvitationAsync(ctx.Actor, member, cancellationToken);
-            return (problem, invitation, problem is null ? $"New invitation link for {member.Email}: the earlier ones no longer work." : null);
+            if (invitation is null)
+            {
+                return (problem, null, null);
+            }
+
+            var page = await MailAsync(ctx with { Notice = $"New invitation link for {member.Email}: the earlier ones no longer work." }, invitation, mail, urls, cancellationToken);
+            return (null, invitation, page.Notice + (page.Problem is null ? "" : " " + page.Problem));
         }, cancellationToken);
+
+    /// <summary>With SMTP configured, e-mails the link too; the page says whether it went.</summary>
+    private static async Task<DashboardContext> MailAsync(DashboardContext ctx, TeamChanges.Invitation invitation, InvitationMail mail, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        if (!mail.Enabled)
+        {
+            return ctx;
+        }
+
+        var failure = await mail.SendAsync(invitation.Email, InvitationPages.LinkFor(urls, invitation.Token), invitation.ExpiresAt, ctx.Email, cancellationToken);
+        return failure is null ? ctx with { Notice = ctx.Notice + $" The link was e-mailed to {invitation.Email}." } : ctx with { Problem = failure };
+    }
 
     public static Task<IResult> SetRolesAsync(string env, long id, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
         EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken) =>
