@@ -31,8 +31,8 @@ public sealed record DashboardContext(EnvironmentRecord Environment, IReadOnlyLi
     public string Url(string path) => $"/dashboard/{Uri.EscapeDataString(Env)}/{path}";
 
     /// <summary>For showing only what the user may use; every endpoint checks again on the server (<see cref="DashboardAuthorization"/>).</summary>
-    public bool Can(DashboardRight permission) =>
-        permission == DashboardRight.ManageUsers ? CanManageUsers : Role is { } role && DashboardRights.Allows(role, permission, Env);
+    public bool Can(DashboardRight right) =>
+        right == DashboardRight.ManageUsers ? CanManageUsers : Role is { } role && DashboardRights.Allows(role, right, Env);
 }
 
 public sealed class DashboardContexts(EnvironmentStore environments, IAntiforgery antiforgery)

@@ -24,7 +24,7 @@ public static class DashboardAuthorization
         }
 
         http.User = result.Principal;
-        var permission = http.GetEndpoint()?.Metadata.GetMetadata<DashboardRightMetadata>()?.Permission;
+        var permission = http.GetEndpoint()?.Metadata.GetMetadata<DashboardRightMetadata>()?.Right;
         if (permission == DashboardRight.SignedIn)
         {
             return await next(context);

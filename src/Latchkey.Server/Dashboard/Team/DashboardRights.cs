@@ -29,7 +29,7 @@ public enum DashboardRight
 }
 
 /// <summary>The permission an endpoint requires, as endpoint metadata read by <see cref="DashboardAuthorization"/>.</summary>
-public sealed record DashboardRightMetadata(DashboardRight Permission);
+public sealed record DashboardRightMetadata(DashboardRight Right);
 
 /// <summary>
 /// The roles' rights, in one table. admin: everything. developer: integrations, connections, logs; credentials only
