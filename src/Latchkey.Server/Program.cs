@@ -1,5 +1,6 @@
 using Latchkey.Server;
 using Latchkey.Server.ApiReference;
+using Latchkey.Server.Audit;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Connect;
 using Latchkey.Server.ConnectSessions;
@@ -76,6 +77,8 @@ public static class LatchkeyServer
         builder.AddEnvironments();
         builder.AddConnectSessions();
         builder.AddCallers();
+        builder.AddAudit();
+        builder.AddSettings();
         builder.AddIntegrations();
         builder.AddLogs();
         builder.AddWebhooks();
@@ -109,6 +112,7 @@ public static class LatchkeyServer
         app.MapOAuth();
         app.MapProxy();
         app.MapLogs();
+        app.MapAudit();
         app.MapDashboard();
         app.MapConnectUi();
         app.MapApiReference();

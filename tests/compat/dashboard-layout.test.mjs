@@ -93,7 +93,20 @@ const pages = [
       await page.click('#reveal-secret-key');
     },
   },
+  { name: 'users', open: (page) => page.goto(`${server.url}/dashboard/dev/users`) },
+  {
+    name: 'users with an invitation link',
+    open: async (page) => {
+      await page.goto(`${server.url}/dashboard/dev/users`);
+      await page.fill('#email', `someone-with-a-long-address-${(invited += 1)}@customer-support.example.com`);
+      await page.selectOption('#invite-role-dev', 'developer');
+      await page.click('#invite button[type=submit]');
+      await page.waitForSelector('#invitation-link');
+    },
+  },
+  { name: 'audit', open: (page) => page.goto(`${server.url}/dashboard/dev/audit`) },
 ];
+let invited = 0;
 
 /** Visible, inside the screen's width once scrolled to, and the target of a click there (Playwright's trial click). */
 async function assertReachable(page, selector, where) {

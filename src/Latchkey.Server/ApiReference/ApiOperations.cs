@@ -74,6 +74,12 @@ internal static class ApiOperations
 
         ["GET /logs"] = new("List auth log entries"),
         ["GET /logs/{logId}"] = new("Get one auth log entry with its steps"),
+
+        ["GET /audit"] = new("List audit entries: who changed what, when and from where",
+            Description: "Entries of the key's environment and of none (users, logins), newest first; never a secret value.",
+            Query: ["actor: part of the actor (an e-mail, or 'secret key dev')", "action: one action, e.g. integration.created",
+                "from: a date (YYYY-MM-DD) or an ISO 8601 instant, inclusive", "to: a date (that whole day included) or an instant, exclusive",
+                "limit: at most this many (1-100, default 50)", "cursor: the next_cursor of the previous page"]),
     };
 
     private const string ProviderConfigKey = "provider_config_key*: the connection's integration key";

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Latchkey.Server.Audit;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
@@ -25,9 +26,9 @@ public static class ConnectionsEndpoints
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> DeleteConnectionAsync(
-        string connectionId, Caller caller, HttpRequest request, ConnectionStore store, CancellationToken cancellationToken)
+        string connectionId, Caller caller, HttpContext http, ConnectionStore store, AuditTrail audit, CancellationToken cancellationToken)
     {
-        var key = ConnectionRequests.ReadIntegrationKeyQuery(request.Query);
+        var key = ConnectionRequests.ReadIntegrationKeyQuery(http.Request.Query);
         if (key.Failed)
         {
             return key.Error;
@@ -40,6 +41,11 @@ public static class ConnectionsEndpoints
         }
 
         var deleted = await store.SoftDeleteAsync(connection.Id, cancellationToken);
+        if (deleted)
+        {
+            await ConnectionAudit.DeletedAsync(audit, AuditActor.SecretKey(caller, http), connection, cancellationToken);
+        }
+
         return TypedResults.Ok(new JsonObject { ["success"] = deleted });
     }
 

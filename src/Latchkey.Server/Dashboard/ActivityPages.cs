@@ -1,3 +1,4 @@
+using Latchkey.Server.Audit;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Integrations;
@@ -47,7 +48,7 @@ public static class ActivityPages
     }
 
     public static async Task<IResult> RedeliverAsync(string env, long deliveryId, IFormCollection form, HttpContext http, DashboardContexts contexts,
-        WebhookDeliveryStore deliveries, WebhookSignal signal, CancellationToken cancellationToken)
+        WebhookDeliveryStore deliveries, WebhookSignal signal, AuditTrail audit, CancellationToken cancellationToken)
     {
         _ = form;
         if (await contexts.ForAsync(http, env, "webhooks", cancellationToken) is not { } ctx ||
@@ -57,6 +58,7 @@ public static class ActivityPages
         }
 
         signal.Wake();
+        await audit.RecordAsync(ctx.Actor, AuditActions.WebhookRedelivered, ctx.Environment.Id, deliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         return Results.Redirect(ctx.Url("webhooks") + "?done=Queued+for+redelivery.");
     }
 }

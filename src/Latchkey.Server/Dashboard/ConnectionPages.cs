@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Latchkey.Server.Audit;
 using Latchkey.Server.ConnectSessions;
 using Latchkey.Server.Connections;
 using Latchkey.Server.Dashboard.Pages;
@@ -60,7 +61,7 @@ public static class ConnectionPages
 
     /// <summary>Credentials are shown only after a deliberate POST, so they never sit in a URL, history or cache.</summary>
     public static async Task<IResult> RevealAsync(string env, string key, string connectionId, IFormCollection form, HttpContext http,
-        DashboardContexts contexts, ConnectionStore connections, ConnectionSecrets secrets, CancellationToken cancellationToken)
+        DashboardContexts contexts, ConnectionStore connections, ConnectionSecrets secrets, AuditTrail audit, CancellationToken cancellationToken)
     {
         _ = form;
         if (await contexts.ForAsync(http, env, "connections", cancellationToken) is not { } ctx ||
@@ -69,11 +70,13 @@ public static class ConnectionPages
             return DashboardAccess.NotFoundPage();
         }
 
-        return DashboardAccess.Page<ConnectionPage>(ctx, Describe(connection, secrets.Open(connection).ToJsonString(Pretty)));
+        var credentials = secrets.Open(connection).ToJsonString(Pretty);
+        await ConnectionAudit.CredentialsRevealedAsync(audit, ctx.Actor, connection, cancellationToken);
+        return DashboardAccess.Page<ConnectionPage>(ctx, Describe(connection, credentials));
     }
 
     public static async Task<IResult> DeleteAsync(string env, string key, string connectionId, IFormCollection form, HttpContext http,
-        DashboardContexts contexts, ConnectionStore connections, CancellationToken cancellationToken)
+        DashboardContexts contexts, ConnectionStore connections, AuditTrail audit, CancellationToken cancellationToken)
     {
         _ = form;
         if (await contexts.ForAsync(http, env, "connections", cancellationToken) is not { } ctx ||
@@ -82,7 +85,11 @@ public static class ConnectionPages
             return DashboardAccess.NotFoundPage();
         }
 
-        await connections.SoftDeleteAsync(connection.Id, cancellationToken);
+        if (await connections.SoftDeleteAsync(connection.Id, cancellationToken))
+        {
+            await ConnectionAudit.DeletedAsync(audit, ctx.Actor, connection, cancellationToken);
+        }
+
         return Results.Redirect(ctx.Url("connections") + "?done=" + Uri.EscapeDataString($"Connection {connectionId} deleted."));
     }
 
@@ -99,7 +106,7 @@ public static class ConnectionPages
 
     /// <summary>Creates a connect session for an end user (up to 7 days) and shows its link to hand over.</summary>
     public static async Task<IResult> ShareAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts,
-        IntegrationStore integrations, ConnectSessionStore sessions, PublicUrls urls, CancellationToken cancellationToken)
+        IntegrationStore integrations, ConnectSessionStore sessions, PublicUrls urls, AuditTrail audit, CancellationToken cancellationToken)
     {
         if (await contexts.ForAsync(http, env, "connections", cancellationToken) is not { } ctx)
         {
@@ -133,6 +140,12 @@ public static class ConnectionPages
         var terms = new SessionTerms(new EndUserProfile(endUserId, email.Length > 0 ? email : null, null, null), null,
             chosen.Length > 0 ? chosen : null, null, null, null, null);
         var (session, token) = await sessions.CreateAsync(new NewConnectSession(ctx.Environment.Id, terms, null, TimeSpan.FromDays(days)), cancellationToken);
+        await audit.RecordAsync(ctx.Actor, AuditActions.ConnectLinkCreated, ctx.Environment.Id, endUserId, new JsonObject
+        {
+            ["integrations"] = new JsonArray(chosen.Select(k => (JsonNode?)k).ToArray()),
+            ["end_user_email"] = email.Length > 0 ? email : null,
+            ["days"] = days,
+        }, cancellationToken);
         return DashboardAccess.Page<SharePage>(ctx, new SharePage.View(keys, urls.ConnectLink(token), session.ExpiresAt.ToUnixTimeMilliseconds()));
     }
 

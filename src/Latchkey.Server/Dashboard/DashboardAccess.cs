@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Latchkey.Server.Audit;
 using Latchkey.Server.Dashboard.Pages;
+using Latchkey.Server.Dashboard.Team;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting.Validation;
 using Microsoft.AspNetCore.Antiforgery;
@@ -9,16 +12,27 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Latchkey.Server.Dashboard;
 
-/// <summary>What every dashboard page knows: the environment, the others to switch to, the form token, a notice.</summary>
-public sealed record DashboardContext(EnvironmentRecord Environment, IReadOnlyList<string> Environments, string Csrf, string AdminEmail, string Section)
+/// <summary>What every dashboard page knows: the environment, the others to switch to, the user and their role, the form token, a notice.</summary>
+public sealed record DashboardContext(EnvironmentRecord Environment, IReadOnlyList<string> Environments, string Csrf, DashboardUser User, bool CanManageUsers, string Section)
 {
     public string Env => Environment.Name;
+
+    public string Email => User.Email;
+
+    public DashboardRole? Role => User.RoleIn(Environment.Id);
+
+    /// <summary>Who the audit trail names for what this request changes.</summary>
+    public required AuditActor Actor { get; init; }
 
     public string? Notice { get; init; }
 
     public string? Problem { get; init; }
 
     public string Url(string path) => $"/dashboard/{Uri.EscapeDataString(Env)}/{path}";
+
+    /// <summary>For showing only what the user may use; every endpoint checks again on the server (<see cref="DashboardAuthorization"/>).</summary>
+    public bool Can(DashboardRight right) =>
+        right == DashboardRight.ManageUsers ? CanManageUsers : Role is { } role && DashboardRights.Allows(role, right, Env);
 }
 
 public sealed class DashboardContexts(EnvironmentStore environments, IAntiforgery antiforgery)
@@ -27,14 +41,15 @@ public sealed class DashboardContexts(EnvironmentStore environments, IAntiforger
     {
         var all = await environments.ListAsync(cancellationToken);
         var current = all.FirstOrDefault(e => e.Name == env);
-        return current is null ? null : new DashboardContext(current, all.Select(e => e.Name).ToArray(), Csrf(http),
-            http.User.FindFirstValue(ClaimTypes.Email) ?? "", section);
+        var user = DashboardUser.Of(http) ?? throw new InvalidOperationException("Dashboard pages run after DashboardAuthorization has attached the user.");
+        return current is null ? null : new DashboardContext(current, all.Where(e => user.RoleIn(e.Id) is not null).Select(e => e.Name).ToArray(), Csrf(http), user,
+            user.IsAdminOfAll(all.Select(e => e.Id)), section) { Actor = AuditActor.User(user.Email, http) };
     }
 
     public string Csrf(HttpContext http) => antiforgery.GetAndStoreTokens(http).RequestToken!;
 }
 
-/// <summary>Login, logout, the admin requirement and the page helpers.</summary>
+/// <summary>Login, logout, the home redirect, security headers and the page helpers.</summary>
 public static class DashboardAccess
 {
     public static IResult Page<TPage>(DashboardContext context, object model, int status = StatusCodes.Status200OK)
@@ -43,25 +58,39 @@ public static class DashboardAccess
 
     public static IResult NotFoundPage() => Results.Text("Not found", "text/plain", statusCode: StatusCodes.Status404NotFound);
 
-    public static RedirectHttpResult Home() => TypedResults.Redirect("/dashboard/dev/connections");
+    /// <summary>The connections of the first environment the user has a role in (the login page when signed out).</summary>
+    public static async Task<IResult> HomeAsync(HttpContext http, EnvironmentStore environments, CancellationToken cancellationToken)
+    {
+        var result = await http.AuthenticateAsync(DashboardFeature.Scheme);
+        if (!result.Succeeded || DashboardUser.Of(http) is not { } user)
+        {
+            return Results.Redirect("/dashboard/login");
+        }
 
-    public static IResult ShowLogin(HttpContext http, DashboardContexts contexts, string? returnUrl) =>
-        LoginPage(contexts.Csrf(http), returnUrl, problem: null, StatusCodes.Status200OK);
+        var first = (await environments.ListAsync(cancellationToken)).FirstOrDefault(e => user.RoleIn(e.Id) is not null);
+        return Results.Redirect($"/dashboard/{Uri.EscapeDataString(first?.Name ?? "dev")}/connections");
+    }
+
+    public static IResult ShowLogin(HttpContext http, DashboardContexts contexts, string? returnUrl, string? joined) =>
+        LoginPage(contexts.Csrf(http), returnUrl, problem: null, StatusCodes.Status200OK, joined is null ? null : "Your password is set. Log in with it.");
 
     public static async Task<IResult> LogInAsync(
-        HttpContext http, IFormCollection form, AdminStore admins, DashboardSessions sessions, LoginThrottle throttle, DashboardContexts contexts, CancellationToken cancellationToken)
+        HttpContext http, IFormCollection form, UserStore users, DashboardSessions sessions, LoginThrottle throttle, DashboardContexts contexts, AuditTrail audit,
+        CancellationToken cancellationToken)
     {
         var email = form["email"].ToString();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
         if (email.Length is 0 or > InputLimits.Name || password.Length is 0 or > InputLimits.Password)
         {
+            await RecordFailureAsync(audit, http, email, "malformed", cancellationToken);
             return LoginPage(contexts.Csrf(http), returnUrl, "Wrong e-mail or password.", StatusCodes.Status401Unauthorized);
         }
 
         // Locked whether or not the account exists, so the lockout does not tell either.
         if (throttle.IsLocked(email))
         {
+            await RecordFailureAsync(audit, http, email, "locked", cancellationToken);
             http.Response.Headers.RetryAfter = (throttle.LockoutMinutes * 60).ToString(CultureInfo.InvariantCulture);
             return LoginThrottle.TooManyPage(http, $"Too many failed logins for this account: it is locked for up to {throttle.LockoutMinutes} minutes.");
         }
@@ -73,50 +102,42 @@ public static class DashboardAccess
             return LoginThrottle.TooManyPage(http, "Too many logins at once. Try again in a moment.");
         }
 
-        var admin = await admins.VerifyAsync(email, password, cancellationToken);
-        if (admin is null)
+        var check = await users.VerifyAsync(email, password, cancellationToken);
+        if (check == LoginCheck.Wrong)
         {
             throttle.RecordFailure(email);
+            await RecordFailureAsync(audit, http, email, "wrong e-mail or password", cancellationToken);
             return LoginPage(contexts.Csrf(http), returnUrl, "Wrong e-mail or password.", StatusCodes.Status401Unauthorized);
         }
+
+        if (check == LoginCheck.Disabled)
+        {
+            await RecordFailureAsync(audit, http, email, "disabled", cancellationToken);
+            return LoginPage(contexts.Csrf(http), returnUrl, "This account is disabled. Ask an administrator.", StatusCodes.Status403Forbidden);
+        }
+
+        var admin = UserStore.Normalise(email);
 
         var session = await sessions.StartAsync(admin, cancellationToken);
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Email, admin), new Claim(ClaimTypes.Name, admin), new Claim(DashboardSessions.ClaimType, session)], DashboardFeature.Scheme);
         await http.SignInAsync(DashboardFeature.Scheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(IsLocalDashboardUrl(returnUrl) ? returnUrl : "/dashboard/dev/connections");
+        await audit.RecordAsync(AuditActor.User(admin, http), AuditActions.LoginSucceeded, null, null, cancellationToken);
+        return Results.Redirect(IsLocalDashboardUrl(returnUrl) ? returnUrl : "/dashboard/");
     }
 
     /// <summary>Ends this session on every instance (its row is deleted), then drops the cookie.</summary>
-    public static async Task<IResult> LogOutAsync(HttpContext http, IFormCollection form, DashboardSessions sessions, CancellationToken cancellationToken)
+    public static async Task<IResult> LogOutAsync(HttpContext http, IFormCollection form, DashboardSessions sessions, AuditTrail audit, CancellationToken cancellationToken)
     {
         _ = form; // Binding the form makes the endpoint validate the antiforgery token.
         if (http.User.FindFirstValue(DashboardSessions.ClaimType) is { } session)
         {
             await sessions.EndAsync(session, cancellationToken);
+            await audit.RecordAsync(AuditActor.User(http.User.FindFirstValue(ClaimTypes.Email) ?? "", http), AuditActions.Logout, null, null, cancellationToken);
         }
 
         await http.SignOutAsync(DashboardFeature.Scheme);
         return Results.Redirect("/dashboard/login");
-    }
-
-    /// <summary>Anonymous visitors are sent to the login page (forms get 401).</summary>
-    public static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var result = await http.AuthenticateAsync(DashboardFeature.Scheme);
-        if (!result.Succeeded)
-        {
-            if (!HttpMethods.IsGet(http.Request.Method))
-            {
-                return Results.StatusCode(StatusCodes.Status401Unauthorized);
-            }
-
-            return Results.Redirect("/dashboard/login?returnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
-        }
-
-        http.User = result.Principal;
-        return await next(context);
     }
 
     /// <summary>The dashboard is never framed, caches nothing, and loads nothing from elsewhere.</summary>
@@ -133,8 +154,18 @@ public static class DashboardAccess
         return await next(context);
     }
 
-    private static RazorComponentResult<LoginPage> LoginPage(string csrf, string? returnUrl, string? problem, int status) =>
-        new RazorComponentResult<LoginPage>(new Dictionary<string, object?> { ["Csrf"] = csrf, ["ReturnUrl"] = returnUrl, ["Problem"] = problem }) { StatusCode = status };
+    /// <summary>
+    /// A failed login names the address typed only when it is one: people type passwords into the e-mail field too,
+    /// and the audit trail must never keep one.
+    /// </summary>
+    private static Task RecordFailureAsync(AuditTrail audit, HttpContext http, string email, string reason, CancellationToken cancellationToken)
+    {
+        var who = email.Length <= InputLimits.Name && Identifiers.EmailPattern().IsMatch(email.Trim()) ? email.Trim().ToLowerInvariant() : "(not an e-mail address)";
+        return audit.RecordAsync(AuditActor.User(who, http), AuditActions.LoginFailed, null, null, new JsonObject { ["reason"] = reason }, cancellationToken);
+    }
+
+    private static RazorComponentResult<LoginPage> LoginPage(string csrf, string? returnUrl, string? problem, int status, string? notice = null) =>
+        new(new Dictionary<string, object?> { ["Csrf"] = csrf, ["ReturnUrl"] = returnUrl, ["Problem"] = problem, ["Notice"] = notice }) { StatusCode = status };
 
     private static bool IsLocalDashboardUrl(string url) =>
         url.StartsWith("/dashboard/", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal);

@@ -1,11 +1,13 @@
+using Latchkey.Server.Dashboard.Team;
 using Microsoft.AspNetCore.Cors;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Latchkey.Server.Dashboard;
 
 /// <summary>
-/// The dashboard under <c>/dashboard/</c>: server-rendered Razor components (static SSR), an admin cookie
-/// (HttpOnly, SameSite=Strict, Secure over HTTPS; each naming a server-side session row), antiforgery on every form. It reuses the features' stores.
+/// The dashboard under <c>/dashboard/</c>: server-rendered Razor components (static SSR), a login cookie
+/// (HttpOnly, SameSite=Strict, Secure over HTTPS; each naming a server-side session row), antiforgery on every form,
+/// users with a role per environment checked on every endpoint. It reuses the features' stores.
 /// </summary>
 public static class DashboardFeature
 {
@@ -26,7 +28,24 @@ public static class DashboardFeature
             .Validate(options => options.AdminEmail.Contains('@', StringComparison.Ordinal), "LATCHKEY_ADMIN_EMAIL must be an e-mail address.")
             .Validate(options => options.AdminPassword is null || options.AdminPassword.Length >= 8, "LATCHKEY_ADMIN_PASSWORD must have at least 8 characters.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<AdminStore>();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<InvitationStore>();
+        builder.Services.AddSingleton<TeamChanges>();
+        builder.Services.AddSingleton<InvitationMail>();
+        builder.Services.AddOptions<SmtpOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.Host = Blank(configuration["LATCHKEY_SMTP_HOST"]);
+                options.Port = int.TryParse(configuration["LATCHKEY_SMTP_PORT"], out var port) ? port : Blank(configuration["LATCHKEY_SMTP_PORT"]) is null ? 587 : -1;
+                options.Tls = Blank(configuration["LATCHKEY_SMTP_TLS"])?.ToLowerInvariant() ?? "starttls";
+                options.Username = Blank(configuration["LATCHKEY_SMTP_USERNAME"]);
+                options.Password = configuration["LATCHKEY_SMTP_PASSWORD"];
+                options.From = Blank(configuration["LATCHKEY_SMTP_FROM"]);
+            })
+            .Validate(options => !options.Enabled || (options.From is { } from && MimeKit.MailboxAddress.TryParse(from, out _)), "LATCHKEY_SMTP_FROM must be the sender's e-mail address when LATCHKEY_SMTP_HOST is set.")
+            .Validate(options => options.Port is >= 1 and <= 65535, "LATCHKEY_SMTP_PORT must be a port number.")
+            .Validate(options => options.Tls is "starttls" or "tls" or "none", "LATCHKEY_SMTP_TLS must be starttls, tls or none.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<AdminBootstrap>();
         builder.Services.AddSingleton<DashboardContexts>();
         builder.Services.AddSingleton<DashboardSessions>();
@@ -58,6 +77,8 @@ public static class DashboardFeature
         return builder;
     }
 
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     /// <summary>Antiforgery runs after routing (it reads endpoint metadata), before the endpoints.</summary>
     public static WebApplication UseDashboard(this WebApplication app)
     {
@@ -70,39 +91,52 @@ public static class DashboardFeature
         // The dashboard is same-origin only: no CORS answer at all (the API's `*` policy is for the API, spec §10.1).
         var open = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
             .AddEndpointFilter(DashboardAccess.SecurityHeaders);
-        open.MapGet("", DashboardAccess.Home);
+        open.MapGet("", DashboardAccess.HomeAsync);
         open.MapGet("/login", DashboardAccess.ShowLogin);
         open.MapPost("/login", DashboardAccess.LogInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
+        open.MapGet("/invitation", InvitationPages.ShowAsync);
+        open.MapPost("/invitation", InvitationPages.AcceptAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/assets/{file}", DashboardAssets.Serve);
 
+        // Every route below declares the permission it needs; DashboardAuthorization refuses a route without one.
         var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
-            .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAccess.RequireAdmin);
-        pages.MapPost("/logout", DashboardAccess.LogOutAsync);
+            .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAuthorization.Filter);
+        pages.MapPost("/logout", DashboardAccess.LogOutAsync).Requires(DashboardRight.SignedIn);
 
-        pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync);
-        pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync);
-        pages.MapGet("/{env}/integrations/new/{provider}", IntegrationFormPages.NewAsync);
-        pages.MapPost("/{env}/integrations", IntegrationFormPages.CreateAsync);
-        pages.MapGet("/{env}/integrations/{key}", IntegrationFormPages.EditAsync);
-        pages.MapPost("/{env}/integrations/{key}", IntegrationFormPages.UpdateAsync);
-        pages.MapPost("/{env}/integrations/{key}/delete", IntegrationPages.DeleteAsync);
+        pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync).Requires(DashboardRight.ViewIntegrations);
+        pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync).Requires(DashboardRight.ChangeIntegrations);
+        pages.MapGet("/{env}/integrations/new/{provider}", IntegrationFormPages.NewAsync).Requires(DashboardRight.ChangeIntegrations);
+        pages.MapPost("/{env}/integrations", IntegrationFormPages.CreateAsync).Requires(DashboardRight.ChangeIntegrations);
+        pages.MapGet("/{env}/integrations/{key}", IntegrationFormPages.EditAsync).Requires(DashboardRight.ViewIntegrations);
+        pages.MapPost("/{env}/integrations/{key}", IntegrationFormPages.UpdateAsync).Requires(DashboardRight.ChangeIntegrations);
+        pages.MapPost("/{env}/integrations/{key}/delete", IntegrationPages.DeleteAsync).Requires(DashboardRight.ChangeIntegrations);
 
-        pages.MapGet("/{env}/connections", ConnectionPages.ListAsync);
-        pages.MapGet("/{env}/connections/share", ConnectionPages.ShareFormAsync);
-        pages.MapPost("/{env}/connections/share", ConnectionPages.ShareAsync);
-        pages.MapGet("/{env}/connections/{key}/{connectionId}", ConnectionPages.DetailAsync);
-        pages.MapPost("/{env}/connections/{key}/{connectionId}/reveal", ConnectionPages.RevealAsync);
-        pages.MapPost("/{env}/connections/{key}/{connectionId}/delete", ConnectionPages.DeleteAsync);
+        pages.MapGet("/{env}/connections", ConnectionPages.ListAsync).Requires(DashboardRight.ViewConnections);
+        pages.MapGet("/{env}/connections/share", ConnectionPages.ShareFormAsync).Requires(DashboardRight.ShareConnectLinks);
+        pages.MapPost("/{env}/connections/share", ConnectionPages.ShareAsync).Requires(DashboardRight.ShareConnectLinks);
+        pages.MapGet("/{env}/connections/{key}/{connectionId}", ConnectionPages.DetailAsync).Requires(DashboardRight.ViewConnections);
+        pages.MapPost("/{env}/connections/{key}/{connectionId}/reveal", ConnectionPages.RevealAsync).Requires(DashboardRight.RevealCredentials);
+        pages.MapPost("/{env}/connections/{key}/{connectionId}/delete", ConnectionPages.DeleteAsync).Requires(DashboardRight.DeleteConnections);
 
-        pages.MapGet("/{env}/settings", SettingsPages.ShowAsync);
-        pages.MapPost("/{env}/settings", SettingsPages.SaveAsync);
-        pages.MapPost("/{env}/settings/secret-key", SettingsPages.RotateSecretKeyAsync);
-        pages.MapPost("/{env}/settings/secret-key/reveal", SettingsPages.RevealSecretKeyAsync);
-        pages.MapPost("/{env}/settings/signing-key", SettingsPages.RotateSigningKeyAsync);
+        pages.MapGet("/{env}/settings", SettingsPages.ShowAsync).Requires(DashboardRight.ManageSettings);
+        pages.MapPost("/{env}/settings", SettingsPages.SaveAsync).Requires(DashboardRight.ManageSettings);
+        pages.MapPost("/{env}/settings/secret-key", SettingsPages.RotateSecretKeyAsync).Requires(DashboardRight.ManageSettings);
+        pages.MapPost("/{env}/settings/secret-key/reveal", SettingsPages.RevealSecretKeyAsync).Requires(DashboardRight.ManageSettings);
+        pages.MapPost("/{env}/settings/signing-key", SettingsPages.RotateSigningKeyAsync).Requires(DashboardRight.ManageSettings);
 
-        pages.MapGet("/{env}/logs", ActivityPages.LogsAsync);
-        pages.MapGet("/{env}/webhooks", ActivityPages.WebhooksAsync);
-        pages.MapPost("/{env}/webhooks/{deliveryId:long}/redeliver", ActivityPages.RedeliverAsync);
+        pages.MapGet("/{env}/logs", ActivityPages.LogsAsync).Requires(DashboardRight.ViewLogs);
+        pages.MapGet("/{env}/webhooks", ActivityPages.WebhooksAsync).Requires(DashboardRight.ViewLogs);
+        pages.MapPost("/{env}/webhooks/{deliveryId:long}/redeliver", ActivityPages.RedeliverAsync).Requires(DashboardRight.RedeliverWebhooks);
+
+        pages.MapGet("/{env}/audit", AuditPages.ListAsync).Requires(DashboardRight.ViewAudit);
+
+        pages.MapGet("/{env}/users", TeamPages.ListAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users", TeamPages.InviteAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/{id:long}/roles", TeamPages.SetRolesAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/{id:long}/invitation", TeamPages.RenewInvitationAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/{id:long}/disable", TeamPages.DisableAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/{id:long}/enable", TeamPages.EnableAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/{id:long}/remove", TeamPages.RemoveAsync).Requires(DashboardRight.ManageUsers);
         return endpoints;
     }
 }

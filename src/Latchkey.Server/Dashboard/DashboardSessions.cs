@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using Latchkey.Server.Dashboard.Team;
 using Latchkey.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -38,18 +39,20 @@ public sealed class DashboardSessions(Database database, TimeProvider clock)
         return id;
     }
 
-    /// <summary>Whether the session still exists and has been used within <see cref="IdleLifetime"/>.</summary>
-    public async Task<bool> IsLiveAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The session's e-mail when it still exists and has been used within <see cref="IdleLifetime"/>, else null.</summary>
+    public async Task<string?> FindLiveAsync(string id, CancellationToken cancellationToken)
     {
         var hash = Hash(id);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
-        var lastSeen = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT last_seen_at FROM dashboard_sessions WHERE id_hash = @hash", new { hash }, cancellationToken: cancellationToken));
-        if (lastSeen is not { } seen || now - seen > IdleLifetime.TotalMilliseconds)
+        var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
+            "SELECT email AS Email, last_seen_at AS LastSeenAt FROM dashboard_sessions WHERE id_hash = @hash", new { hash }, cancellationToken: cancellationToken));
+        if (row is null || now - row.LastSeenAt > IdleLifetime.TotalMilliseconds)
         {
-            return false;
+            return null;
         }
+
+        var seen = row.LastSeenAt;
 
         if (now - seen > TouchEvery.TotalMilliseconds)
         {
@@ -57,7 +60,7 @@ public sealed class DashboardSessions(Database database, TimeProvider clock)
                 "UPDATE dashboard_sessions SET last_seen_at = @now WHERE id_hash = @hash", new { hash, now }, cancellationToken: cancellationToken));
         }
 
-        return true;
+        return row.Email;
     }
 
     public async Task EndAsync(string id, CancellationToken cancellationToken)
@@ -67,21 +70,37 @@ public sealed class DashboardSessions(Database database, TimeProvider clock)
             "DELETE FROM dashboard_sessions WHERE id_hash = @hash", new { hash = Hash(id) }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Ends every session of an admin, inside the caller's transaction (the password change).</summary>
+    /// <summary>Ends every session of a user, inside the caller's transaction (a password change, disabling, removal).</summary>
     internal static Task EndAllAsync(DbConnection connection, DbTransaction transaction, string email, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM dashboard_sessions WHERE email = @email", new { email }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>The cookie handler's check on every authenticated dashboard request.</summary>
+    /// <summary>
+    /// The cookie handler's check on every authenticated dashboard request: the session row is live and its user is
+    /// enabled; the user, with their roles as they are now, is attached to the request.
+    /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        var http = context.HttpContext;
         var id = context.Principal?.FindFirst(ClaimType)?.Value;
-        var sessions = context.HttpContext.RequestServices.GetRequiredService<DashboardSessions>();
-        if (id is null || !await sessions.IsLiveAsync(id, context.HttpContext.RequestAborted))
+        var sessions = http.RequestServices.GetRequiredService<DashboardSessions>();
+        var email = id is null ? null : await sessions.FindLiveAsync(id, http.RequestAborted);
+        var user = email is null ? null : await http.RequestServices.GetRequiredService<UserStore>().FindActiveAsync(email, http.RequestAborted);
+        if (user is null)
         {
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(DashboardFeature.Scheme);
+            await http.SignOutAsync(DashboardFeature.Scheme);
+            return;
         }
+
+        user.Attach(http);
+    }
+
+    private sealed record SessionRow
+    {
+        public required string Email { get; init; }
+
+        public long LastSeenAt { get; init; }
     }
 
     private static string Hash(string id) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));

@@ -32,7 +32,7 @@ public static class IntegrationFormPages
     }
 
     public static async Task<IResult> CreateAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, IntegrationStore store, ProviderCatalog catalog,
-        PublicUrls urls, CancellationToken cancellationToken)
+        PublicUrls urls, IntegrationAudit audit, CancellationToken cancellationToken)
     {
         if (await contexts.ForAsync(http, env, "integrations", cancellationToken) is not { } ctx)
         {
@@ -62,6 +62,7 @@ public static class IntegrationFormPages
                 NewView(ctx, provider, existing, urls, IntegrationForm.Posted(fields, form, errors, NoSecrets)), StatusCodes.Status400BadRequest);
         }
 
+        await audit.CreatedAsync(ctx.Actor, created, cancellationToken);
         return Results.Redirect(ctx.Url("integrations") + "?done=" + Uri.EscapeDataString($"Integration {created.UniqueKey} created."));
     }
 
@@ -87,7 +88,7 @@ public static class IntegrationFormPages
     }
 
     public static async Task<IResult> UpdateAsync(string env, string key, IFormCollection form, HttpContext http, DashboardContexts contexts, IntegrationStore store, ProviderCatalog catalog,
-        PublicUrls urls, CancellationToken cancellationToken)
+        PublicUrls urls, IntegrationAudit audit, CancellationToken cancellationToken)
     {
         if (await contexts.ForAsync(http, env, "integrations", cancellationToken) is not { } ctx ||
             await store.FindAsync(ctx.Environment.Id, key, cancellationToken) is not { } integration)
@@ -107,6 +108,7 @@ public static class IntegrationFormPages
         }
 
         await store.UpdateAsync(integration, input.Value, cancellationToken);
+        await audit.UpdatedAsync(ctx.Actor, integration, (await store.GetAsync(integration.Id, cancellationToken))!, cancellationToken);
         return Results.Redirect(ctx.Url("integrations/" + Uri.EscapeDataString(key)) + "?done=Saved.");
     }
 

@@ -37,7 +37,8 @@ public static class IntegrationPages
         return DashboardAccess.Page<CatalogPage>(ctx, view);
     }
 
-    public static async Task<IResult> DeleteAsync(string env, string key, IFormCollection form, HttpContext http, DashboardContexts contexts, IntegrationStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> DeleteAsync(string env, string key, IFormCollection form, HttpContext http, DashboardContexts contexts, IntegrationStore store,
+        IntegrationAudit audit, CancellationToken cancellationToken)
     {
         _ = form;
         if (await contexts.ForAsync(http, env, "integrations", cancellationToken) is not { } ctx ||
@@ -47,6 +48,7 @@ public static class IntegrationPages
         }
 
         await store.DeleteAsync(integration, cancellationToken);
+        await audit.DeletedAsync(ctx.Actor, integration, cancellationToken);
         return Results.Redirect(ctx.Url("integrations") + "?done=" + Uri.EscapeDataString($"Integration {key} deleted."));
     }
 

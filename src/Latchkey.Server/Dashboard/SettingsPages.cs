@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Latchkey.Server.Audit;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Settings;
@@ -26,7 +27,8 @@ public static class SettingsPages
     /// The secret key in full, only after a deliberate POST (admin cookie and form token), so it never sits in a URL,
     /// history or cache. The Copy button asks for JSON; the Reveal button for the page.
     /// </summary>
-    public static async Task<IResult> RevealSecretKeyAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> RevealSecretKeyAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, AuditTrail audit,
+        CancellationToken cancellationToken)
     {
         _ = form; // Binding the form makes the endpoint validate the antiforgery token.
         if (await contexts.ForAsync(http, env, "settings", cancellationToken) is not { } ctx)
@@ -35,12 +37,14 @@ public static class SettingsPages
         }
 
         var key = await store.RevealSecretKeyAsync(ctx.Environment.Id, cancellationToken);
+        await audit.RecordAsync(ctx.Actor, AuditActions.SecretKeyRevealed, ctx.Environment.Id, null, cancellationToken);
         return http.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.Ordinal)
             ? Results.Json(new JsonObject { ["secret_key"] = key })
             : await RenderAsync(ctx, store, null, null, cancellationToken, revealed: true);
     }
 
-    public static async Task<IResult> SaveAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, EnvironmentDirectory directory, CancellationToken cancellationToken)
+    public static async Task<IResult> SaveAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, SettingsChanges changes,
+        CancellationToken cancellationToken)
     {
         if (await contexts.ForAsync(http, env, "settings", cancellationToken) is not { } ctx)
         {
@@ -78,12 +82,13 @@ public static class SettingsPages
             return await RenderAsync(ctx with { Problem = "Not saved. " + problems }, store, null, null, cancellationToken, StatusCodes.Status400BadRequest);
         }
 
-        await SettingsEndpoints.ApplyAsync(ctx.Environment.Id, patch.Value!, store, directory, cancellationToken);
+        await changes.ApplyAsync(ctx.Environment.Id, patch.Value!, ctx.Actor, cancellationToken);
         return Results.Redirect(ctx.Url("settings") + "?done=Settings+saved.");
     }
 
     /// <summary>A new secret key takes effect at once: the old one is refused from the next request.</summary>
-    public static async Task<IResult> RotateSecretKeyAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, EnvironmentDirectory directory, CancellationToken cancellationToken)
+    public static async Task<IResult> RotateSecretKeyAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store,
+        EnvironmentDirectory directory, AuditTrail audit, CancellationToken cancellationToken)
     {
         _ = form;
         if (await contexts.ForAsync(http, env, "settings", cancellationToken) is not { } ctx)
@@ -94,10 +99,12 @@ public static class SettingsPages
         var key = KeyFormats.NewSecretKey();
         await store.SetSecretKeyAsync(ctx.Environment.Id, key, cancellationToken);
         await directory.ForgetEverywhereAsync(ctx.Environment.Id, cancellationToken);
+        await audit.RecordAsync(ctx.Actor, AuditActions.SecretKeyRotated, ctx.Environment.Id, null, cancellationToken);
         return await RenderAsync(ctx with { Notice = "Secret key rotated. Update your backend: the old key no longer works." }, store, key, null, cancellationToken);
     }
 
-    public static async Task<IResult> RotateSigningKeyAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> RotateSigningKeyAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, EnvironmentStore store,
+        SettingsChanges changes, CancellationToken cancellationToken)
     {
         _ = form;
         if (await contexts.ForAsync(http, env, "settings", cancellationToken) is not { } ctx)
@@ -105,8 +112,7 @@ public static class SettingsPages
             return DashboardAccess.NotFoundPage();
         }
 
-        var key = SettingsEndpoints.NewSigningKey();
-        await store.SetWebhookSigningKeyAsync(ctx.Environment.Id, key, cancellationToken);
+        var key = await changes.RotateSigningKeyAsync(ctx.Environment.Id, ctx.Actor, cancellationToken);
         return await RenderAsync(ctx with { Notice = "Webhook signing key rotated. Receivers must verify with the new key." }, store, null, key, cancellationToken);
     }
 

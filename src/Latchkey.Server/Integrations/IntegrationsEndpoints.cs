@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Latchkey.Server.Audit;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Connections;
 using Latchkey.Server.Hosting;
@@ -24,8 +25,9 @@ public static class IntegrationsEndpoints
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> GetIntegrationAsync(
-        string uniqueKey, Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, CancellationToken cancellationToken)
+        string uniqueKey, Caller caller, HttpContext http, IntegrationStore store, IntegrationView view, IntegrationAudit audit, CancellationToken cancellationToken)
     {
+        var request = http.Request;
         if (QueryRules.RejectUnknown(request.Query, "include") is { } error)
         {
             return error;
@@ -44,6 +46,11 @@ public static class IntegrationsEndpoints
             return ApiError.NotFound($"Integration '{uniqueKey}' does not exist.");
         }
 
+        if (include.Contains("credentials"))
+        {
+            await audit.CredentialsRevealedAsync(AuditActor.SecretKey(caller, http), integration, cancellationToken);
+        }
+
         return TypedResults.Ok(new JsonObject
         {
             ["data"] = view.Build(integration, include.Contains("webhook"), include.Contains("credentials"), caller.Environment.Uid),
@@ -51,9 +58,9 @@ public static class IntegrationsEndpoints
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> CreateIntegrationAsync(
-        Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, ProviderCatalog catalog, CancellationToken cancellationToken)
+        Caller caller, HttpContext http, IntegrationStore store, IntegrationView view, ProviderCatalog catalog, IntegrationAudit audit, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (body.Failed)
         {
             return body.Error;
@@ -66,16 +73,20 @@ public static class IntegrationsEndpoints
         }
 
         var created = await store.CreateAsync(caller.EnvironmentId, input.Value, cancellationToken);
-        return created is null
-            ? ApiError.InvalidBody($"An integration with the key '{input.Value.UniqueKey}' already exists.", "uniqueKey")
-            : TypedResults.Ok(new JsonObject { ["data"] = view.Build(created) });
+        if (created is null)
+        {
+            return ApiError.InvalidBody($"An integration with the key '{input.Value.UniqueKey}' already exists.", "uniqueKey");
+        }
+
+        await audit.CreatedAsync(AuditActor.SecretKey(caller, http), created, cancellationToken);
+        return TypedResults.Ok(new JsonObject { ["data"] = view.Build(created) });
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> UpdateIntegrationAsync(
-        string uniqueKey, Caller caller, HttpRequest request, IntegrationStore store, IntegrationView view, ProviderCatalog catalog, ConnectionStore connections,
-        CancellationToken cancellationToken)
+        string uniqueKey, Caller caller, HttpContext http, IntegrationStore store, IntegrationView view, ProviderCatalog catalog, ConnectionStore connections,
+        IntegrationAudit audit, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (body.Failed)
         {
             return body.Error;
@@ -105,11 +116,12 @@ public static class IntegrationsEndpoints
         }
 
         var updated = await store.GetAsync(integration.Id, cancellationToken);
+        await audit.UpdatedAsync(AuditActor.SecretKey(caller, http), integration, updated!, cancellationToken);
         return TypedResults.Ok(new JsonObject { ["data"] = view.Build(updated!) });
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> DeleteIntegrationAsync(
-        string uniqueKey, Caller caller, IntegrationStore store, CancellationToken cancellationToken)
+        string uniqueKey, Caller caller, HttpContext http, IntegrationStore store, IntegrationAudit audit, CancellationToken cancellationToken)
     {
         var integration = await store.FindAsync(caller.EnvironmentId, uniqueKey, cancellationToken);
         if (integration is null)
@@ -118,6 +130,7 @@ public static class IntegrationsEndpoints
         }
 
         await store.DeleteAsync(integration, cancellationToken);
+        await audit.DeletedAsync(AuditActor.SecretKey(caller, http), integration, cancellationToken);
         return TypedResults.Ok(new JsonObject { ["success"] = true });
     }
 }

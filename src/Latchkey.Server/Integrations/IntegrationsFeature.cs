@@ -9,6 +9,7 @@ public static class IntegrationsFeature
         builder.Services.AddSingleton<IntegrationStore>();
         builder.Services.AddSingleton<IntegrationView>();
         builder.Services.AddSingleton<McpClientStore>();
+        builder.Services.AddSingleton<IntegrationAudit>();
         return builder;
     }
 

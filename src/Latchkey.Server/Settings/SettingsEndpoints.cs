@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Latchkey.Server.Audit;
 using Latchkey.Server.Callers;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
@@ -27,9 +28,9 @@ public static class SettingsEndpoints
     }
 
     public static async Task<Results<Ok<JsonObject>, ApiError>> PatchEnvironmentAsync(
-        Caller caller, HttpRequest request, EnvironmentStore store, EnvironmentDirectory directory, CancellationToken cancellationToken)
+        Caller caller, HttpContext http, EnvironmentStore store, SettingsChanges changes, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, cancellationToken);
+        var body = await JsonBody.ReadAsync(http.Request, cancellationToken);
         if (body.Failed)
         {
             return body.Error;
@@ -41,45 +42,25 @@ public static class SettingsEndpoints
             return patch.Error;
         }
 
-        await ApplyAsync(caller.EnvironmentId, patch.Value!, store, directory, cancellationToken);
+        await changes.ApplyAsync(caller.EnvironmentId, patch.Value!, AuditActor.SecretKey(caller, http), cancellationToken);
         return TypedResults.Ok(new JsonObject { ["data"] = await BuildAsync(caller.EnvironmentId, store, cancellationToken) });
     }
 
-    public static async Task<Ok<JsonObject>> RotateSigningKeyAsync(Caller caller, EnvironmentStore store, CancellationToken cancellationToken)
+    public static async Task<Ok<JsonObject>> RotateSigningKeyAsync(Caller caller, HttpContext http, SettingsChanges changes, CancellationToken cancellationToken)
     {
-        var key = NewSigningKey();
-        await store.SetWebhookSigningKeyAsync(caller.EnvironmentId, key, cancellationToken);
+        var key = await changes.RotateSigningKeyAsync(caller.EnvironmentId, AuditActor.SecretKey(caller, http), cancellationToken);
         return TypedResults.Ok(new JsonObject { ["data"] = new JsonObject { ["signing_key"] = key } });
     }
 
-    public static async Task<NoContent> ClearSigningKeyAsync(Caller caller, EnvironmentStore store, CancellationToken cancellationToken)
+    public static async Task<NoContent> ClearSigningKeyAsync(Caller caller, HttpContext http, SettingsChanges changes, CancellationToken cancellationToken)
     {
-        await store.SetWebhookSigningKeyAsync(caller.EnvironmentId, null, cancellationToken);
+        await changes.ClearSigningKeyAsync(caller.EnvironmentId, AuditActor.SecretKey(caller, http), cancellationToken);
         return TypedResults.NoContent();
     }
 
     public static string NewSigningKey() => "lk_whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>Saves a checked patch (the API and the dashboard share it).</summary>
-    public static async Task ApplyAsync(long environmentId, SettingsPatch patch, EnvironmentStore store, EnvironmentDirectory directory, CancellationToken cancellationToken)
-    {
-        var current = await store.GetSettingsAsync(environmentId, cancellationToken);
-        await store.SaveSettingsAsync(environmentId, patch.ApplyTo(current), cancellationToken);
-        if (patch.CallbackUrl.IsSet || patch.ConnectionLimit.IsSet)
-        {
-            var record = await store.GetAsync(environmentId, cancellationToken);
-            await store.SaveProfileAsync(
-                environmentId,
-                patch.CallbackUrl.IsSet ? patch.CallbackUrl.Value : record?.CallbackUrl,
-                patch.ConnectionLimit.IsSet ? patch.ConnectionLimit.Value : record?.ConnectionLimit,
-                cancellationToken);
-
-            // The directory caches environment records (the connection limit is read from them).
-            await directory.ForgetEverywhereAsync(environmentId, cancellationToken);
-        }
-    }
-
-    private static async Task<JsonObject> BuildAsync(long environmentId, EnvironmentStore store, CancellationToken cancellationToken)
+    internal static async Task<JsonObject> BuildAsync(long environmentId, EnvironmentStore store, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(environmentId, cancellationToken);
         var settings = await store.GetSettingsAsync(environmentId, cancellationToken);

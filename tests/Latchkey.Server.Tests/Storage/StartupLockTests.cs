@@ -33,7 +33,7 @@ public sealed class StartupLockTests
             await using var connection = await servers[0].Services.GetRequiredService<Database>().OpenAsync(Server.Cancellation);
             Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts"));
             Assert.Equal(["dev", "prod"], await connection.QueryAsync<string>("SELECT name FROM environments ORDER BY name"));
-            Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM dashboard_admins"));
+            Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM dashboard_users"));
             Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM data_protection_keys"));
         }
         finally
