@@ -44,7 +44,7 @@ internal sealed class BenchServer : IAsyncDisposable
     public static string ReleaseDll(string root) => Path.Combine(root, "src/Latchkey.Server/bin/Release/net10.0/Latchkey.Server.dll");
 
     /// <summary>Starts the server without waiting for it. <paramref name="dataDirectory"/> null: a fresh folder, deleted on dispose.</summary>
-    /// <param name="dll">The server's Latchkey.Server.dll.</param>
+    /// <param name="dll">The server's Latchkey.Server.dll, or a published executable.</param>
     /// <param name="databaseUrl">A PostgreSQL URL, or null for SQLite in the data folder.</param>
     /// <param name="dataDirectory">An existing data folder to start on (kept on dispose), or null.</param>
     /// <param name="environment">Further environment variables (providers file, cache size).</param>
@@ -59,7 +59,10 @@ internal sealed class BenchServer : IAsyncDisposable
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
 
         // Started from its data folder, not the repository: the server must not depend on its working directory.
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\"") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dataDirectory };
+        var start = Command(dll);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = dataDirectory;
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["LATCHKEY_DATA_DIR"] = dataDirectory;
@@ -85,6 +88,11 @@ internal sealed class BenchServer : IAsyncDisposable
         process.BeginErrorReadLine();
         return new BenchServer(process, baseUrl, secretKey, encryptionKey, dataDirectory, ownsDataDirectory);
     }
+
+    /// <summary><c>dotnet Latchkey.Server.dll</c>, or a published executable (scripts/publish.sh's single file) run as it is.</summary>
+    private static ProcessStartInfo Command(string server) => server.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+        ? new ProcessStartInfo("dotnet", $"\"{server}\"")
+        : new ProcessStartInfo(server);
 
     /// <summary>Polls GET /health until it answers 200; returns false if the process exits or <paramref name="timeout"/> passes first.</summary>
     public async Task<bool> WaitForHealthAsync(TimeSpan timeout, TimeSpan interval)

@@ -15,7 +15,8 @@ using System.Diagnostics;
 // --postgres URL runs the reads and the mixed test on PostgreSQL instead of SQLite: a fresh database per section is
 // created with the URL's role (which must be allowed to create databases) and dropped at the end. Start-up is
 // always measured on SQLite.
-// --server-dll PATH measures another build of the server (e.g. a `dotnet publish` output) instead of the Release build.
+// --server-dll PATH measures another build of the server instead of the Release build: a publish output's
+// Latchkey.Server.dll, or the executable scripts/publish.sh makes (run as it is).
 // --proxy measures the proxy instead (ProxyBench.cs): direct vs /proxy against a local upstream, same wrk settings.
 // --hold N keeps the seeded, warmed server up for N seconds before measuring, for a profiler (dotnet-trace).
 

@@ -12,7 +12,8 @@ internal static class StartupBench
 
     public static async Task RunAsync(Settings settings, string dll)
     {
-        Console.WriteLine($"\n## Start-up\n\n`dotnet {Path.GetFileName(dll)}` from process start to the first 200 of GET /health, polled every {Poll.TotalMilliseconds:0} ms; SQLite");
+        var command = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? $"dotnet {Path.GetFileName(dll)}" : $"{Path.GetFileName(dll)} (a published executable)";
+        Console.WriteLine($"\n## Start-up\n\n`{command}` from process start to the first 200 of GET /health, polled every {Poll.TotalMilliseconds:0} ms; SQLite");
         var fresh = new List<double>();
         BenchServer? last = null;
         try

@@ -1,4 +1,5 @@
 using Latchkey.Server.Dashboard.Team;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Cors;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -79,11 +80,27 @@ public static class DashboardFeature
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    /// <summary>Antiforgery runs after routing (it reads endpoint metadata), before the endpoints.</summary>
+    /// <summary>
+    /// Antiforgery runs after routing (it reads endpoint metadata), before the endpoints. It only marks a request whose
+    /// token is missing or wrong; the refusal (400) is ours, before any binding reads the form: the generated request
+    /// delegates (EnableRequestDelegateGenerator, for start-up time) would read it and throw, a 500.
+    /// </summary>
     public static WebApplication UseDashboard(this WebApplication app)
     {
         app.UseAntiforgery();
+        app.Use(RefuseInvalidAntiforgery);
         return app;
+    }
+
+    private static Task RefuseInvalidAntiforgery(HttpContext context, RequestDelegate next)
+    {
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Task.CompletedTask;
+        }
+
+        return next(context);
     }
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
