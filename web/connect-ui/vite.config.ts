@@ -1,6 +1,32 @@
 /// <reference types="vitest/config" />
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Writes a brotli (`.br`) and a gzip (`.gz`) copy beside every built script and stylesheet, at the highest levels:
+ * compressed once here, the server sends them as they are to browsers that accept them (Content-Encoding), with no
+ * compression work per request. Node's zlib does both, so no dependency.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'latchkey-precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!/\.(js|css)$/.test(fileName)) continue;
+        const path = join(options.dir ?? '', fileName);
+        const content = readFileSync(path);
+        writeFileSync(`${path}.br`, brotliCompressSync(content, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: content.length },
+        }));
+        writeFileSync(`${path}.gz`, gzipSync(content, { level: 9 }));
+      }
+    },
+  };
+}
 
 // Relative asset paths (base './'): the server mounts the app under /connect-ui/ and a proxy may move it (spec §3.1).
 // The SDK is taken from the workspace's TypeScript source, so the UI needs no prior build of @latchkey/frontend and
@@ -11,6 +37,7 @@ export default defineConfig({
     alias: { '@latchkey/frontend': fileURLToPath(new URL('../frontend/src/index.ts', import.meta.url)) },
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  plugins: [precompress()],
   build: {
     outDir: fileURLToPath(new URL('../../src/Latchkey.Server/wwwroot/connect-ui', import.meta.url)),
     emptyOutDir: true,

@@ -32,7 +32,18 @@ internal static class ConnectUiEndpoints
                 headers.CacheControl = path.StartsWith("assets/", StringComparison.Ordinal) ? "public, max-age=31536000, immutable" : "no-cache";
                 headers.XContentTypeOptions = "nosniff";
                 var type = ContentTypes.TryGetContentType(file.Name, out var known) ? known : "application/octet-stream";
-                return TypedResults.File(file.CreateReadStream(), type, lastModified: file.LastModified);
+                var (sent, encoding, hasCopies) = PrecompressedFiles.Choose(page.Files, path, file, context.Request);
+                if (hasCopies)
+                {
+                    headers.Vary = HeaderNames.AcceptEncoding;
+                }
+
+                if (encoding is not null)
+                {
+                    headers.ContentEncoding = encoding;
+                }
+
+                return TypedResults.File(sent.CreateReadStream(), type, lastModified: file.LastModified);
             }
 
             if (LooksLikeAsset(path))
