@@ -8,6 +8,8 @@
 //              server ever gets for /connect-ui/.
 //   --warm M   warm opens after the cold one in each round (default 10); reported over all rounds.
 //   --lang xx  the `lang` the SDK passes (default: none, English), to measure a language chunk's cost.
+//   --ui-dir A[,B]  serve these Connect UI builds (LATCHKEY_CONNECT_UI_DIR) instead of the server's own; with two or
+//              more, rounds alternate between them and each is reported on its own (an A/B on a busy machine).
 // Two instants per open, both from iframe creation (openConnectUI): `ready` (the UI's script ran and asked for its
 // token) and `content` (the first screen after the spinner is in the DOM: token received, session and integrations
 // read, rendered). Medians, since the machine is usually shared.
@@ -22,12 +24,15 @@ import { latchkeyFrontendScript } from '../../tests/compat/harness/bundles.mjs';
 import { repoRoot, startServer } from '../../tests/compat/harness/processes.mjs';
 
 const { values: options } = parseArgs({
-  options: { cold: { type: 'string', default: '5' }, warm: { type: 'string', default: '10' }, lang: { type: 'string' } },
+  options: {
+    cold: { type: 'string', default: '5' }, warm: { type: 'string', default: '10' }, lang: { type: 'string' }, 'ui-dir': { type: 'string' },
+  },
 });
 const coldRounds = Number(options.cold);
 const warmRuns = Number(options.warm);
 
-const build = join(repoRoot, 'src/Latchkey.Server/wwwroot/connect-ui');
+const builds = options['ui-dir']?.split(',') ?? [join(repoRoot, 'src/Latchkey.Server/wwwroot/connect-ui')];
+const build = builds[0];
 const gz = (file) => gzipSync(readFileSync(join(build, file)), { level: 9 }).length;
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -107,12 +112,13 @@ const site = await servePages({
   '/': '<!doctype html><html><body><script src="/latchkey.js"></script></body></html>',
   '/latchkey.js': latchkeyFrontendScript(),
 });
-const cold = [];
-const warm = [];
+const results = builds.map(() => ({ cold: [], warm: [] }));
 const encodings = new Map();
 try {
-  for (let round = 0; round < coldRounds; round++) {
-    const server = await startServer({ env: { Logging__LogLevel__Default: 'Warning' } });
+  for (let round = 0; round < coldRounds * builds.length; round++) {
+    const { cold, warm } = results[round % builds.length];
+    const uiDir = options['ui-dir'] ? { LATCHKEY_CONNECT_UI_DIR: builds[round % builds.length] } : {};
+    const server = await startServer({ env: { Logging__LogLevel__Default: 'Warning', ...uiDir } });
     const browser = await launchBrowser();
     try {
       for (const [provider, key] of [['zendesk-basic', 'bench-zendesk'], ['github-pat', 'bench-github']]) {
@@ -148,19 +154,21 @@ const spread = (values) => `median ${ms(median(values))} (min ${ms(Math.min(...v
 console.log(`Connect UI gzipped JS+CSS loaded for English: ${kb(entryGz)} (${entry.join(', ')})`);
 console.log(`  + one other language chunk (largest): ${kb(largestLanguage)}; all ${assets.length} assets: ${kb(allGz)} gzipped, ${kb(allRaw)} raw`);
 console.log(`Served encodings: ${[...encodings].map(([path, encoding]) => `${path} ${encoding}`).join(', ')}`);
-for (const [name, runs] of [['Cold first open', cold], ['Warm open', warm]]) {
-  if (runs.length === 0) continue;
-  console.log(`${name}${options.lang ? ` (lang=${options.lang})` : ''}:`);
-  console.log(`  iframe creation → ready:   ${spread(runs.map((r) => r.ready))}`);
-  console.log(`  iframe creation → content: ${spread(runs.map((r) => r.content))}`);
-  // Where the time goes (medians, relative to iframe creation): the document, then each resource it loaded.
-  const navigationTtfb = runs.map((r) => r.navigation?.ttfb ?? NaN).filter((v) => !Number.isNaN(v));
-  const frameStart = runs.map((r) => r.frameStart);
-  console.log(`  frame navigation starts at ${ms(median(frameStart))}; index.html time to first byte ${ms(median(navigationTtfb))}`);
-  const names = [...new Set(runs.flatMap((r) => r.resources.map((x) => x.name)))];
-  for (const resource of names) {
-    const seen = runs.map((r) => [r.resources.find((x) => x.name === resource), r.frameStart]).filter(([x]) => x);
-    const at = (pick) => ms(median(seen.map(([x, frameStart]) => pick(x) + frameStart)));
-    console.log(`    ${resource.padEnd(28)} starts ${at((x) => x.start)}, ends ${at((x) => x.end)}, ttfb ${ms(median(seen.map(([x]) => x.ttfb)))}, ${median(seen.map(([x]) => x.encoded))} B encoded`);
+for (const [index, { cold, warm }] of results.entries()) {
+  for (const [name, runs] of [['Cold first open', cold], ['Warm open', warm]]) {
+    if (runs.length === 0) continue;
+    console.log(`${name}${options.lang ? ` (lang=${options.lang})` : ''}${builds.length > 1 ? ` of ${builds[index]}` : ''}:`);
+    console.log(`  iframe creation → ready:   ${spread(runs.map((r) => r.ready))}`);
+    console.log(`  iframe creation → content: ${spread(runs.map((r) => r.content))}`);
+    // Where the time goes (medians, relative to iframe creation): the document, then each resource it loaded.
+    const navigationTtfb = runs.map((r) => r.navigation?.ttfb ?? NaN).filter((v) => !Number.isNaN(v));
+    const frameStart = runs.map((r) => r.frameStart);
+    console.log(`  frame navigation starts at ${ms(median(frameStart))}; index.html time to first byte ${ms(median(navigationTtfb))}`);
+    const names = [...new Set(runs.flatMap((r) => r.resources.map((x) => x.name)))];
+    for (const resource of names) {
+      const seen = runs.map((r) => [r.resources.find((x) => x.name === resource), r.frameStart]).filter(([x]) => x);
+      const at = (pick) => ms(median(seen.map(([x, frameStart]) => pick(x) + frameStart)));
+      console.log(`    ${resource.padEnd(28)} starts ${at((x) => x.start)}, ends ${at((x) => x.end)}, ttfb ${ms(median(seen.map(([x]) => x.ttfb)))}, ${median(seen.map(([x]) => x.encoded))} B encoded`);
+    }
   }
 }

@@ -28,6 +28,26 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The app's chunk (src/start.tsx, imported dynamically by the small boot script) is named in index.html as a
+ * modulepreload, so the browser fetches it alongside the boot script instead of after it has run.
+ */
+function preloadAppChunk(): Plugin {
+  return {
+    name: 'latchkey-preload-app-chunk',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, context) {
+        const chunks = Object.values(context.bundle ?? {});
+        const app = chunks.find((chunk) => chunk.type === 'chunk' && chunk.isDynamicEntry && chunk.facadeModuleId?.endsWith('/src/start.tsx'));
+        if (!app) throw new Error('latchkey-preload-app-chunk: no chunk for src/start.tsx');
+        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${app.fileName}` }, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
 // Relative asset paths (base './'): the server mounts the app under /connect-ui/ and a proxy may move it (spec §3.1).
 // The SDK is taken from the workspace's TypeScript source, so the UI needs no prior build of @latchkey/frontend and
 // tree-shakes it with the rest. JSX is compiled for Preact by Vite's own transformer: no plugin needed.
@@ -37,7 +57,7 @@ export default defineConfig({
     alias: { '@latchkey/frontend': fileURLToPath(new URL('../frontend/src/index.ts', import.meta.url)) },
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [precompress()],
+  plugins: [preloadAppChunk(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../../src/Latchkey.Server/wwwroot/connect-ui', import.meta.url)),
     emptyOutDir: true,

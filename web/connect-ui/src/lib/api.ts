@@ -32,3 +32,18 @@ export function createApi(apiURL: string, token: string, language = 'en') {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** The two reads every screen starts from, started together: neither waits for the other. */
+export interface SessionReads {
+  session: Promise<Session>;
+  integrations: Promise<Integration[]>;
+}
+
+export function readSession(api: Api): SessionReads {
+  const reads = { session: api.session(), integrations: api.integrations() };
+  // Whoever awaits them sees a failure; these only keep one nobody awaited (after the other failed) from being
+  // reported as unhandled.
+  reads.session.catch(() => undefined);
+  reads.integrations.catch(() => undefined);
+  return reads;
+}

@@ -1,19 +1,26 @@
-// Boot (spec §3.4): listen, say `ready` at once, then render in the chosen language while the token travels.
-import { render } from 'preact';
-import { App, type Bus } from './app';
+// Boot (spec §3.4): listen, say `ready` at once, and start reading the session the moment the token is here. The app
+// itself (Preact and the screens) is another chunk, which index.html preloads: it downloads and compiles while this
+// small one runs, the token travels, the session is read and the language loads.
+import type { Bus } from './app';
 import { chooseLanguage, isRightToLeft, loadMessages } from './i18n';
-import { listen, postToParent } from './lib/parent';
+import { createApi, readSession } from './lib/api';
 import { readParams } from './lib/params';
+import { listen, postToParent } from './lib/parent';
 import { applyTheme } from './lib/theme';
 import type { ConnectUISettings } from './lib/types';
 import './styles.css';
 
 const params = readParams(window.location, window.self === window.top);
 const bus: Bus = { token: null };
+const prefetch = (token: string) => {
+  bus.prefetched = { token, ...readSession(createApi(params.apiURL, token)) };
+};
+if (params.sessionToken) prefetch(params.sessionToken);
 
 listen(params.apiOrigin, params.preview, {
   onToken(token) {
     bus.token = token;
+    prefetch(token);
     bus.onToken?.(token);
   },
   onSettings(settings) {
@@ -32,8 +39,4 @@ root.dir = isRightToLeft(language) ? 'rtl' : 'ltr';
 if (params.standalone) root.setAttribute('data-standalone', '');
 if (params.theme) applyTheme(params.theme, undefined);
 
-void loadMessages(language).then((messages) => {
-  const app = document.getElementById('app')!;
-  app.textContent = '';
-  render(<App params={params} messages={messages} bus={bus} />, app);
-});
+void Promise.all([import('./start'), loadMessages(language)]).then(([{ start }, messages]) => start(params, messages, bus));
