@@ -29,20 +29,31 @@ function precompress(): Plugin {
 }
 
 /**
- * The app's chunk (src/start.tsx, imported dynamically by the small boot script) is named in index.html as a
- * modulepreload, so the browser fetches it alongside the boot script instead of after it has run.
+ * Chunks the browser should fetch alongside the small boot script instead of after it has run: the app's
+ * (src/start.tsx, imported dynamically by the boot script) as a modulepreload in index.html, and the language chunks'
+ * names for the inline script of index.html, which preloads the one the app will choose (as chooseLanguage in
+ * src/i18n/index.ts does: `lang`, then the browser's languages; English has no chunk). That script also applies an
+ * explicit theme and the standalone flag before the first paint.
  */
-function preloadAppChunk(): Plugin {
+function preloadChunks(): Plugin {
   return {
-    name: 'latchkey-preload-app-chunk',
+    name: 'latchkey-preload-chunks',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler(_html, context) {
-        const chunks = Object.values(context.bundle ?? {});
-        const app = chunks.find((chunk) => chunk.type === 'chunk' && chunk.isDynamicEntry && chunk.facadeModuleId?.endsWith('/src/start.tsx'));
-        if (!app) throw new Error('latchkey-preload-app-chunk: no chunk for src/start.tsx');
-        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${app.fileName}` }, injectTo: 'head' }];
+      handler(html, context) {
+        const chunks = Object.values(context.bundle ?? {}).flatMap((chunk) => (chunk.type === 'chunk' && chunk.isDynamicEntry ? [chunk] : []));
+        const app = chunks.find((chunk) => chunk.facadeModuleId?.endsWith('/src/start.tsx'));
+        if (!app) throw new Error('latchkey-preload-chunks: no chunk for src/start.tsx');
+        const languages = Object.fromEntries(chunks.flatMap((chunk) => {
+          const code = /\/src\/i18n\/([a-z]{2})\.ts$/.exec(chunk.facadeModuleId ?? '')?.[1];
+          return code ? [[code, `./${chunk.fileName}`]] : [];
+        }));
+        if (!html.includes('/*language-chunks*/{}')) throw new Error('latchkey-preload-chunks: index.html lost its /*language-chunks*/{} marker');
+        return {
+          html: html.replace('/*language-chunks*/{}', JSON.stringify(languages)),
+          tags: [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${app.fileName}` }, injectTo: 'head' }],
+        };
       },
     },
   };
@@ -57,7 +68,7 @@ export default defineConfig({
     alias: { '@latchkey/frontend': fileURLToPath(new URL('../frontend/src/index.ts', import.meta.url)) },
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [preloadAppChunk(), precompress()],
+  plugins: [preloadChunks(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../../src/Latchkey.Server/wwwroot/connect-ui', import.meta.url)),
     emptyOutDir: true,
