@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -59,6 +60,37 @@ function preloadChunks(): Plugin {
   };
 }
 
+/**
+ * The boot (src/early.ts → src/boot.ts: listen, `ready`, the session's reads) as a classic script inside index.html,
+ * where its marker script stands (a script holding only the comment "boot"): it runs as soon as the page is parsed, one round trip before any script
+ * file could. The server allows it by its hash (ConnectUiPage). Bundled on its own by esbuild, so it shares no module
+ * instance with the app; the app finds the bus it left on `window`.
+ */
+function inlineBoot(): Plugin {
+  return {
+    name: 'latchkey-inline-boot',
+    transformIndexHtml: {
+      order: 'post',
+      async handler(html) {
+        const marker = '<script>/*boot*/</script>';
+        if (!html.includes(marker)) throw new Error(`latchkey-inline-boot: index.html lost its ${marker} marker`);
+        const result = await esbuild({
+          entryPoints: [fileURLToPath(new URL('./src/early.ts', import.meta.url))],
+          bundle: true,
+          format: 'iife',
+          minify: true,
+          target: 'es2020',
+          legalComments: 'none',
+          write: false,
+        });
+        const code = result.outputFiles[0]!.text.trim();
+        if (/<\/script|<!--/i.test(code)) throw new Error('latchkey-inline-boot: the boot code would end its <script> early');
+        return html.replace(marker, () => `<script>${code}</script>`);
+      },
+    },
+  };
+}
+
 // Relative asset paths (base './'): the server mounts the app under /connect-ui/ and a proxy may move it (spec §3.1).
 // The SDK is taken from the workspace's TypeScript source, so the UI needs no prior build of @latchkey/frontend and
 // tree-shakes it with the rest. JSX is compiled for Preact by Vite's own transformer: no plugin needed.
@@ -68,7 +100,7 @@ export default defineConfig({
     alias: { '@latchkey/frontend': fileURLToPath(new URL('../frontend/src/index.ts', import.meta.url)) },
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [preloadChunks(), precompress()],
+  plugins: [inlineBoot(), preloadChunks(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../../src/Latchkey.Server/wwwroot/connect-ui', import.meta.url)),
     emptyOutDir: true,

@@ -62,7 +62,14 @@ internal static class ConnectUiEndpoints
         var origins = await environments.AllAllowedOriginsAsync(cancellationToken);
         headers[HeaderNames.ContentSecurityPolicy] = page.ContentSecurityPolicy(html, origins, urls.Server);
         headers.CacheControl = "no-cache";
-        return TypedResults.Text(html.Text, "text/html; charset=utf-8");
+        headers.Vary = HeaderNames.AcceptEncoding;
+        var pageEncoding = PrecompressedFiles.ChooseEncoding(context.Request);
+        if (pageEncoding is not null)
+        {
+            headers.ContentEncoding = pageEncoding;
+        }
+
+        return TypedResults.Bytes(html.Body(pageEncoding), "text/html; charset=utf-8");
     }
 
     // A path whose last segment has an extension, or anything under assets/, names a file: answering index.html for a

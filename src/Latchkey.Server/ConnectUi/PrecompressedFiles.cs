@@ -36,6 +36,13 @@ internal static class PrecompressedFiles
         return (original, null, hasCopies);
     }
 
+    /// <summary>The best encoding the request accepts, for content compressed in every one of them (index.html).</summary>
+    public static string? ChooseEncoding(HttpRequest request)
+    {
+        var accepted = request.GetTypedHeaders().AcceptEncoding;
+        return Encodings.Select(pair => pair.Encoding).FirstOrDefault(encoding => Accepts(accepted, encoding));
+    }
+
     // Named with a quality above zero; a bare `*` is not taken as either, since a client that says only that may not know br.
     private static bool Accepts(IList<StringWithQualityHeaderValue> accepted, string encoding) =>
         accepted.Any(value => value.Value.Equals(encoding, StringComparison.OrdinalIgnoreCase) && value.Quality is not 0);

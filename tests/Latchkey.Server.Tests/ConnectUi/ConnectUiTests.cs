@@ -125,6 +125,30 @@ public sealed class ConnectUiTests : IDisposable
         Assert.Equal(Script, Decompress(body, expected));
     }
 
+    [Theory]
+    [InlineData("gzip, deflate, br", "br")]
+    [InlineData("gzip", "gzip")]
+    [InlineData(null, null)]
+    public async Task IndexHtml_IsSentCompressedWhenAccepted_WithItsPolicy(string? acceptEncoding, string? expected)
+    {
+        await using var app = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect-ui/");
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+
+        var response = await app.Http.SendAsync(request, Server.Cancellation);
+        var body = await response.Content.ReadAsByteArrayAsync(Server.Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected is null ? [] : [expected], response.Content.Headers.ContentEncoding);
+        Assert.Equal("Accept-Encoding", string.Join(",", response.Headers.Vary));
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.Contains("Content-Security-Policy"));
+        Assert.Equal(File.ReadAllText(Path.Combine(_build, "index.html")), Decompress(body, expected));
+    }
+
     [Fact]
     public async Task ABuildWithoutCompressedCopies_IsServedAsItIs_WithoutVary()
     {

@@ -3,7 +3,7 @@ import type { AuthResult } from '@latchkey/frontend';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Dialog } from './Dialog';
 import { translator, type Messages, type Translator } from './i18n';
-import { ApiError, createApi, readSession, type SessionReads } from './lib/api';
+import { createApi, isUnauthorized, readSession, type SessionReads } from './lib/api';
 import { buildFields, initialValues, type Field, type Values } from './lib/form';
 import type { PageParams } from './lib/params';
 import { postToParent, type CallbackPayload } from './lib/parent';
@@ -19,7 +19,7 @@ import { Success } from './screens/Success';
 
 export interface Bus {
   token: string | null;
-  /** The session's reads, started by the boot script as soon as it had the token. */
+  /** The session's reads, started by the boot (src/boot.ts) as soon as it had the token. */
   prefetched?: SessionReads & { token: string };
   onToken?: (token: string) => void;
   onSettings?: (settings: ConnectUISettings) => void;
@@ -113,7 +113,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
         }
       } catch (error) {
         if (cancelled) return;
-        setScreen({ kind: 'fatal', reason: error instanceof ApiError && error.status === 401 ? 'expired' : 'failed' });
+        setScreen({ kind: 'fatal', reason: isUnauthorized(error) ? 'expired' : 'failed' });
       }
     })();
     return () => { cancelled = true; };
@@ -130,7 +130,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
       setScreen({ kind: 'form' });
       telemetry('view:integration', integration.unique_key);
     } catch (error) {
-      setScreen(error instanceof ApiError && error.status === 401 ? { kind: 'fatal', reason: 'expired' } : { kind: 'failure', type: 'unknown_error', message: String((error as Error).message) });
+      setScreen(isUnauthorized(error) ? { kind: 'fatal', reason: 'expired' } : { kind: 'failure', type: 'unknown_error', message: String((error as Error).message) });
     }
   }
 

@@ -1,5 +1,11 @@
 import type { Integration, Provider, Session } from './types';
 
+/**
+ * A 401: the session token is unknown or expired. By status, not by class: the session's first reads are made by the
+ * inline boot script, whose copy of this module is not the app's.
+ */
+export const isUnauthorized = (error: unknown): boolean => (error as { status?: unknown } | null)?.status === 401;
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
