@@ -1,6 +1,6 @@
 // The first thing the UI does (spec §3.4): listen, say `ready`, and start reading the session and the integrations
-// the moment the token is here. index.html runs it inline (src/early.ts), before any file is fetched; the app's
-// module finds its bus on `window` and only runs it itself when the inline copy did not run.
+// the moment the token is here. index.html runs it inline (src/early.ts), before any file is fetched, and leaves its
+// bus on `window`; the app's module takes it from there (and boots itself only if the inline copy did not run).
 import type { Bus } from './app';
 import { createApi, readSession } from './lib/api';
 import type { PageParams } from './lib/params';
@@ -9,10 +9,15 @@ import type { ConnectUISettings } from './lib/types';
 
 const global = window as { latchkeyConnectBus?: Bus };
 
+/** The inline boot's bus, taken off `window` (it holds the token), or a new boot when there is none. */
+export function takeBus(params: PageParams): Bus {
+  const bus = global.latchkeyConnectBus ?? boot(params);
+  delete global.latchkeyConnectBus;
+  return bus;
+}
+
 export function boot(params: PageParams): Bus {
-  if (global.latchkeyConnectBus) return global.latchkeyConnectBus;
   const bus: Bus = { token: null };
-  global.latchkeyConnectBus = bus;
   const prefetch = (token: string) => {
     bus.prefetched = { token, ...readSession(createApi(params.apiURL, token)) };
   };

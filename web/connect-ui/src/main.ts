@@ -1,13 +1,13 @@
 // The app's entry: the bus the inline boot started (src/boot.ts), the language, then the app itself — Preact and the
 // screens, its own chunk, which index.html preloads so it downloads while this small one runs.
-import { boot } from './boot';
+import { takeBus } from './boot';
 import { chooseLanguage, isRightToLeft, loadMessages } from './i18n';
 import { readParams } from './lib/params';
 import { applyTheme } from './lib/theme';
 import './styles.css';
 
 const params = readParams(window.location, window.self === window.top);
-const bus = boot(params);
+const bus = takeBus(params);
 
 const language = chooseLanguage(params.lang, navigator.languages ?? [navigator.language]);
 const root = document.documentElement;
