@@ -32,7 +32,18 @@ internal static class ConnectUiEndpoints
                 headers.CacheControl = path.StartsWith("assets/", StringComparison.Ordinal) ? "public, max-age=31536000, immutable" : "no-cache";
                 headers.XContentTypeOptions = "nosniff";
                 var type = ContentTypes.TryGetContentType(file.Name, out var known) ? known : "application/octet-stream";
-                return TypedResults.File(file.CreateReadStream(), type, lastModified: file.LastModified);
+                var (sent, encoding, hasCopies) = PrecompressedFiles.Choose(page.Files, path, file, context.Request);
+                if (hasCopies)
+                {
+                    headers.Vary = HeaderNames.AcceptEncoding;
+                }
+
+                if (encoding is not null)
+                {
+                    headers.ContentEncoding = encoding;
+                }
+
+                return TypedResults.File(sent.CreateReadStream(), type, lastModified: file.LastModified);
             }
 
             if (LooksLikeAsset(path))
@@ -51,7 +62,14 @@ internal static class ConnectUiEndpoints
         var origins = await environments.AllAllowedOriginsAsync(cancellationToken);
         headers[HeaderNames.ContentSecurityPolicy] = page.ContentSecurityPolicy(html, origins, urls.Server);
         headers.CacheControl = "no-cache";
-        return TypedResults.Text(html.Text, "text/html; charset=utf-8");
+        headers.Vary = HeaderNames.AcceptEncoding;
+        var pageEncoding = PrecompressedFiles.ChooseEncoding(context.Request);
+        if (pageEncoding is not null)
+        {
+            headers.ContentEncoding = pageEncoding;
+        }
+
+        return TypedResults.Bytes(html.Body(pageEncoding), "text/html; charset=utf-8");
     }
 
     // A path whose last segment has an extension, or anything under assets/, names a file: answering index.html for a

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -52,7 +53,25 @@ public sealed partial class ConnectUiPage(IWebHostEnvironment environment, IOpti
         var hashes = InlineScript().Matches(text)
             .Select(match => "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(match.Groups[1].Value))) + "'")
             .ToArray();
-        return _cached = new IndexPage(text, hashes, file.LastModified);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return _cached = new IndexPage(text, hashes, file.LastModified)
+        {
+            Utf8 = bytes,
+            Brotli = Compress(bytes, stream => new BrotliStream(stream, CompressionLevel.SmallestSize)),
+            Gzip = Compress(bytes, stream => new GZipStream(stream, CompressionLevel.SmallestSize)),
+        };
+    }
+
+    // Once per build: the page is the same for every request (its policy travels in a header).
+    private static byte[] Compress(byte[] content, Func<Stream, Stream> compressor)
+    {
+        using var output = new MemoryStream();
+        using (var compressing = compressor(output))
+        {
+            compressing.Write(content);
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>
@@ -79,5 +98,18 @@ public sealed partial class ConnectUiPage(IWebHostEnvironment environment, IOpti
     [GeneratedRegex("<script>(.*?)</script>", RegexOptions.Singleline)]
     private static partial Regex InlineScript();
 
-    public sealed record IndexPage(string Text, string[] ScriptHashes, DateTimeOffset LastModified);
+    public sealed record IndexPage(string Text, string[] ScriptHashes, DateTimeOffset LastModified)
+    {
+        public byte[] Utf8 { get; init; } = [];
+        public byte[] Brotli { get; init; } = [];
+        public byte[] Gzip { get; init; } = [];
+
+        /// <summary>The page in <paramref name="encoding"/> (<c>br</c>, <c>gzip</c>), or as it is (UTF-8) when null.</summary>
+        public byte[] Body(string? encoding) => encoding switch
+        {
+            "br" => Brotli,
+            "gzip" => Gzip,
+            _ => Utf8,
+        };
+    }
 }

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -88,6 +89,103 @@ public sealed class ConnectUiTests : IDisposable
         Assert.Equal("public, max-age=31536000, immutable", asset.Headers.CacheControl?.ToString());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missingFile.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("br", "br")]
+    [InlineData("gzip, deflate, br", "br")]
+    [InlineData("gzip", "gzip")]
+    [InlineData("br;q=0, gzip", "gzip")]
+    [InlineData(null, null)]
+    [InlineData("identity", null)]
+    [InlineData("*", null)]
+    public async Task PrecompressedCopies_AreSentToBrowsersThatAcceptThem_AndTheFileItselfOtherwise(string? acceptEncoding, string? expected)
+    {
+        const string Script = "console.log('a script long enough to be worth compressing, said twice'); console.log('a script long enough to be worth compressing, said twice');";
+        var assets = Path.Combine(_build, "assets");
+        File.WriteAllText(Path.Combine(assets, "app-1a2b.js"), Script);
+        File.WriteAllBytes(Path.Combine(assets, "app-1a2b.js.br"), Compress(Script, stream => new BrotliStream(stream, CompressionLevel.SmallestSize)));
+        File.WriteAllBytes(Path.Combine(assets, "app-1a2b.js.gz"), Compress(Script, stream => new GZipStream(stream, CompressionLevel.SmallestSize)));
+        await using var app = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect-ui/assets/app-1a2b.js");
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+
+        var response = await app.Http.SendAsync(request, Server.Cancellation);
+        var body = await response.Content.ReadAsByteArrayAsync(Server.Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected is null ? [] : [expected], response.Content.Headers.ContentEncoding);
+        Assert.Equal("Accept-Encoding", string.Join(",", response.Headers.Vary));
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(Script, Decompress(body, expected));
+    }
+
+    [Theory]
+    [InlineData("gzip, deflate, br", "br")]
+    [InlineData("gzip", "gzip")]
+    [InlineData(null, null)]
+    public async Task IndexHtml_IsSentCompressedWhenAccepted_WithItsPolicy(string? acceptEncoding, string? expected)
+    {
+        await using var app = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect-ui/");
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+
+        var response = await app.Http.SendAsync(request, Server.Cancellation);
+        var body = await response.Content.ReadAsByteArrayAsync(Server.Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected is null ? [] : [expected], response.Content.Headers.ContentEncoding);
+        Assert.Equal("Accept-Encoding", string.Join(",", response.Headers.Vary));
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.Contains("Content-Security-Policy"));
+        Assert.Equal(File.ReadAllText(Path.Combine(_build, "index.html")), Decompress(body, expected));
+    }
+
+    [Fact]
+    public async Task ABuildWithoutCompressedCopies_IsServedAsItIs_WithoutVary()
+    {
+        await using var app = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect-ui/assets/index-abc123.js");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br");
+
+        var response = await app.Http.SendAsync(request, Server.Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Empty(response.Headers.Vary);
+        Assert.Equal("console.log('ui')", await response.Content.ReadAsStringAsync(Server.Cancellation));
+    }
+
+    private static byte[] Compress(string text, Func<Stream, Stream> compressor)
+    {
+        using var output = new MemoryStream();
+        using (var compressing = compressor(output))
+        {
+            compressing.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return output.ToArray();
+    }
+
+    private static string Decompress(byte[] body, string? encoding)
+    {
+        using var input = new MemoryStream(body);
+        using Stream reading = encoding switch
+        {
+            "br" => new BrotliStream(input, CompressionMode.Decompress),
+            "gzip" => new GZipStream(input, CompressionMode.Decompress),
+            _ => input,
+        };
+        using var reader = new StreamReader(reading, Encoding.UTF8);
+        return reader.ReadToEnd();
     }
 
     [Fact]

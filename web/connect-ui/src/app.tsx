@@ -3,7 +3,7 @@ import type { AuthResult } from '@latchkey/frontend';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Dialog } from './Dialog';
 import { translator, type Messages, type Translator } from './i18n';
-import { ApiError, createApi } from './lib/api';
+import { createApi, isUnauthorized, readSession, type SessionReads } from './lib/api';
 import { buildFields, initialValues, type Field, type Values } from './lib/form';
 import type { PageParams } from './lib/params';
 import { postToParent, type CallbackPayload } from './lib/parent';
@@ -19,6 +19,8 @@ import { Success } from './screens/Success';
 
 export interface Bus {
   token: string | null;
+  /** The session's reads, started by the boot (src/boot.ts) as soon as it had the token. */
+  prefetched?: SessionReads & { token: string };
   onToken?: (token: string) => void;
   onSettings?: (settings: ConnectUISettings) => void;
   onCallback?: (kind: 'success' | 'error', payload: CallbackPayload | undefined) => void;
@@ -82,20 +84,21 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
     };
   }, []);
 
-  // Session → settings → integrations → the list, or straight to the only (or reconnected) integration.
+  // Session (read alongside the integrations) → settings → the list, or straight to the only (or reconnected) integration.
   useEffect(() => {
     if (!token) return;
     let cancelled = false;
     const api = createApi(params.apiURL, token, t.language);
+    const reads = bus.prefetched?.token === token ? bus.prefetched : readSession(api);
     setScreen({ kind: 'loading' });
     (async () => {
       try {
-        const loaded = await api.session();
+        const loaded = await reads.session;
         if (cancelled) return;
         setSession(loaded);
         setSettings(loaded.connectUISettings);
         applyTheme(effectiveTheme(params.theme, loaded.connectUISettings), loaded.connectUISettings);
-        const list = await api.integrations();
+        const list = await reads.integrations;
         if (cancelled) return;
         setIntegrations(list);
         const allowed = loaded.allowed_integrations ?? [];
@@ -110,7 +113,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
         }
       } catch (error) {
         if (cancelled) return;
-        setScreen({ kind: 'fatal', reason: error instanceof ApiError && error.status === 401 ? 'expired' : 'failed' });
+        setScreen({ kind: 'fatal', reason: isUnauthorized(error) ? 'expired' : 'failed' });
       }
     })();
     return () => { cancelled = true; };
@@ -127,7 +130,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
       setScreen({ kind: 'form' });
       telemetry('view:integration', integration.unique_key);
     } catch (error) {
-      setScreen(error instanceof ApiError && error.status === 401 ? { kind: 'fatal', reason: 'expired' } : { kind: 'failure', type: 'unknown_error', message: String((error as Error).message) });
+      setScreen(isUnauthorized(error) ? { kind: 'fatal', reason: 'expired' } : { kind: 'failure', type: 'unknown_error', message: String((error as Error).message) });
     }
   }
 

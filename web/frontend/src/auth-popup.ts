@@ -1,17 +1,16 @@
 import { AuthError } from './auth-error.js';
+import { nonEmptyText } from './post-auth.js';
 import type { AuthResult } from './types.js';
 
 // Spec §12.4: how often a closed popup is looked for, and how long the result page may live after the outcome.
 const closedPopupPollMs = 500;
 const closeAfterOutcomeMs = 500;
 
-export interface AuthPopupOptions {
-  /** `/oauth/connect/:key` with its query string, before `ws_client_id` is added. */
-  url: string;
+/** What the popup needs of the SDK instance: where the WebSocket is, the popup's size, and the debug log. */
+export interface PopupSettings {
   websocketsUrl: string;
   width: number;
   height: number;
-  detectClosedAuthWindow: boolean;
   log: (...details: unknown[]) => void;
 }
 
@@ -37,16 +36,15 @@ interface ServerMessage {
  * any await so that popup blockers still see the user's click. The server speaks first on the socket
  * (`connection_ack`), and only then is the popup sent to the server with the socket's `ws_client_id`.
  */
-export function openAuthPopup(options: AuthPopupOptions): AuthPopupFlow {
-  const popup = window.open('', '_blank', popupFeatures(options.width, options.height, window.screen));
+export function openAuthPopup(authUrl: string, detectClosedAuthWindow: boolean, settings: PopupSettings): AuthPopupFlow {
+  const { websocketsUrl, width, height, log } = settings;
+  const popup = window.open('', '_blank', popupFeatures(width, height, window.screen));
   let socket: WebSocket | undefined;
   let closedPopupPoll: ReturnType<typeof setInterval> | undefined;
   let finished = false;
-  let resolve!: (result: AuthResult) => void;
-  let reject!: (error: Error) => void;
-  const result = new Promise<AuthResult>((res, rej) => {
-    resolve = res;
-    reject = rej;
+  let settled!: (outcome: AuthResult | AuthError) => void;
+  const result = new Promise<AuthResult>((resolve, reject) => {
+    settled = (outcome) => (outcome instanceof AuthError ? reject(outcome) : resolve(outcome));
   });
 
   const clear = (): void => {
@@ -62,64 +60,47 @@ export function openAuthPopup(options: AuthPopupOptions): AuthPopupFlow {
 
   const settle = (outcome: AuthResult | AuthError): void => {
     if (finished) return;
-    options.log('auth outcome', outcome);
+    log('auth outcome', outcome);
     clear();
-    if (outcome instanceof AuthError) reject(outcome);
-    else resolve(outcome);
+    settled(outcome);
   };
+  const fail = (message: string, type: string): void => settle(new AuthError(message, type));
 
   if (!popup || popup.closed) {
-    settle(new AuthError('The browser blocked the authorization popup.', 'blocked_by_browser'));
+    fail('Popup blocked.', 'blocked_by_browser');
     return { result, clear };
   }
 
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    settle(new AuthError('The authorization URL is not valid.', 'invalid_host_url'));
-    return { result, clear };
-  }
-
-  socket = new WebSocket(options.websocketsUrl);
+  // Always a URL: it extends the host the constructor checked.
+  const url = new URL(authUrl);
+  socket = new WebSocket(websocketsUrl);
   // The message handler runs to completion without awaiting, so the closed-popup poll can never interleave
   // with it: upstream's "skip the poll while a message is processed" holds by construction.
   socket.onmessage = (event: MessageEvent) => {
     const message = parseMessage(event.data);
-    options.log('WebSocket message', message);
-    switch (message.message_type) {
-      case 'connection_ack':
-        if (popup.closed) {
-          settle(new AuthError('The authorization popup was closed before it could be used.', 'blocked_by_browser'));
-          return;
-        }
-        // Re-serialising through searchParams percent-encodes the brackets; the server accepts both forms (§1.3).
-        url.searchParams.set('ws_client_id', String(message.ws_client_id));
-        popup.location = url.href;
-        return;
-      case 'success':
-        settle({
-          providerConfigKey: message.provider_config_key as string,
-          connectionId: message.connection_id as string,
-          isPending: message.is_pending as boolean | undefined,
-        });
-        return;
-      case 'error': {
-        const type = typeof message.error_type === 'string' && message.error_type ? message.error_type : 'unknown_error';
-        const text = typeof message.error_desc === 'string' && message.error_desc ? message.error_desc : `The authorization failed (${type}).`;
-        settle(new AuthError(text, type));
-        return;
-      }
+    log('WebSocket message', message);
+    const type = message.message_type;
+    if (type === 'connection_ack') {
+      if (popup.closed) return fail('Popup closed.', 'blocked_by_browser');
+      // Re-serialising through searchParams percent-encodes the brackets; the server accepts both forms (§1.3).
+      url.searchParams.set('ws_client_id', String(message.ws_client_id));
+      popup.location = url.href;
+    } else if (type === 'success') {
+      settle({
+        providerConfigKey: message.provider_config_key as string,
+        connectionId: message.connection_id as string,
+        isPending: message.is_pending as boolean | undefined,
+      });
+    } else if (type === 'error') {
+      const errorType = nonEmptyText(message.error_type) ?? 'unknown_error';
+      fail(nonEmptyText(message.error_desc) ?? `Auth failed: ${errorType}`, errorType);
     }
   };
   // Upstream waits forever when the socket drops before an outcome (spec §2.6); telling the caller is kinder.
-  socket.onclose = () =>
-    settle(new AuthError('The connection to the server closed before the authorization finished.', 'unknown_error'));
+  socket.onclose = () => fail('Socket closed.', 'unknown_error');
 
-  if (options.detectClosedAuthWindow) {
-    closedPopupPoll = setInterval(() => {
-      if (popup.closed) settle(new AuthError('The authorization window was closed before the end of the flow.', 'window_closed'));
-    }, closedPopupPollMs);
+  if (detectClosedAuthWindow) {
+    closedPopupPoll = setInterval(() => popup.closed && fail('Popup closed.', 'window_closed'), closedPopupPollMs);
   }
 
   return { result, clear };
@@ -133,10 +114,10 @@ export function popupFeatures(width: number, height: number, screen: { width: nu
   return `left=${left},top=${top},${size},scrollbars=yes,resizable=yes,status=no,toolbar=no,location=no,copyhistory=no,menubar=no,directories=no`;
 }
 
+// Object() turns null and other non-objects into an object without the fields: they read as undefined.
 function parseMessage(data: unknown): ServerMessage {
   try {
-    const parsed: unknown = JSON.parse(String(data));
-    return parsed !== null && typeof parsed === 'object' ? parsed : {};
+    return Object(JSON.parse(String(data))) as ServerMessage;
   } catch {
     return {};
   }

@@ -14,15 +14,15 @@ export class ConnectUI {
   /** The iframe while the UI is open, else null. */
   iframe: HTMLIFrameElement | null = null;
 
-  private readonly props: ConnectUIProps;
-  private sessionToken: string | undefined;
-  private origin = '';
-  private isReady = false;
-  private overflowBeforeOpen = '';
+  private readonly _props: ConnectUIProps;
+  private _sessionToken: string | undefined;
+  private _origin = '';
+  private _isReady = false;
+  private _overflowBeforeOpen = '';
 
   constructor(props: ConnectUIProps = {}) {
-    this.props = props;
-    this.sessionToken = props.sessionToken;
+    this._props = props;
+    this._sessionToken = props.sessionToken;
   }
 
   /** Appends the iframe to the page; does nothing while it is already there. */
@@ -30,56 +30,45 @@ export class ConnectUI {
     if (this.iframe?.isConnected) return;
     // The page removed a previous iframe itself: undo what that opening did before starting again.
     this.close();
-    const url = this.iframeURL();
-    this.origin = url.origin;
-    this.isReady = false;
+    const url = this._iframeURL();
+    this._origin = url.origin;
 
     const iframe = document.createElement('iframe');
     iframe.id = 'connect-ui';
     iframe.src = url.href;
     iframe.setAttribute('allow', 'clipboard-write');
-    Object.assign(iframe.style, {
-      position: 'fixed',
-      zIndex: '9999',
-      top: '0',
-      left: '0',
-      right: '0',
-      bottom: '0',
-      width: '100vw',
-      height: '100vh',
-      backgroundColor: 'transparent',
-    });
+    iframe.style.cssText = 'position:fixed;z-index:9999;top:0;left:0;right:0;bottom:0;width:100vw;height:100vh;background-color:transparent';
     this.iframe = iframe;
-    window.addEventListener('message', this.onMessage);
+    window.addEventListener('message', this._onMessage);
     document.body.appendChild(iframe);
-    this.overflowBeforeOpen = document.body.style.overflow;
+    this._overflowBeforeOpen = document.body.style.overflow;
     document.body.style.overflow = 'hidden';
   }
 
   /** Removes the iframe and its listener and gives the page its scrolling back. */
   close(): void {
-    window.removeEventListener('message', this.onMessage);
+    window.removeEventListener('message', this._onMessage);
     if (!this.iframe) return;
     this.iframe.remove();
     this.iframe = null;
-    this.isReady = false;
-    document.body.style.overflow = this.overflowBeforeOpen;
+    this._isReady = false;
+    document.body.style.overflow = this._overflowBeforeOpen;
   }
 
   /** Gives the UI its session token now if it is listening, else as soon as it says `ready`. */
   setSessionToken(sessionToken: string): void {
-    this.sessionToken = sessionToken;
-    if (this.isReady) this.sendSessionToken();
+    this._sessionToken = sessionToken;
+    if (this._isReady) this._sendSessionToken();
   }
 
   // Spec §2.10: trailing slash (the UI loads its assets relatively), then apiURL always, the rest only when set.
-  private iframeURL(): URL {
-    const { baseURL = defaultBaseURL, apiURL = defaultApiURL, detectClosedAuthWindow, lang, themeOverride } = this.props;
+  private _iframeURL(): URL {
+    const { baseURL = defaultBaseURL, apiURL = defaultApiURL, detectClosedAuthWindow, lang, themeOverride } = this._props;
     let url: URL;
     try {
       url = new URL(baseURL);
     } catch {
-      throw new AuthError('Invalid URL provided for the Connect UI.', 'invalid_host_url');
+      throw new AuthError('Invalid URL.', 'invalid_host_url');
     }
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     url.searchParams.set('apiURL', apiURL);
@@ -90,25 +79,25 @@ export class ConnectUI {
   }
 
   // An arrow property, so that the same function can be added and removed as a listener.
-  private readonly onMessage = (event: MessageEvent): void => {
+  private readonly _onMessage = (event: MessageEvent): void => {
     // Stricter than upstream, which checks only the origin: another frame of the same origin cannot speak for
     // the UI, and the token is posted to that exact origin rather than '*'.
-    const data: unknown = event.data;
-    if (event.origin !== this.origin || !this.iframe || event.source !== this.iframe.contentWindow) return;
-    if (data === null || typeof data !== 'object' || !('type' in data) || typeof data.type !== 'string' || !data.type) return;
-    const uiEvent = data as ConnectUIEvent;
+    // Reading `type` of a string or a number gives undefined too: only objects with a non-empty string type pass.
+    const uiEvent = event.data as ConnectUIEvent | null | undefined;
+    if (event.origin !== this._origin || event.source !== this.iframe?.contentWindow) return;
+    if (typeof uiEvent?.type !== 'string' || !uiEvent.type) return;
     if (uiEvent.type === 'ready') {
-      this.isReady = true;
-      this.sendSessionToken();
+      this._isReady = true;
+      this._sendSessionToken();
     } else if (uiEvent.type === 'close') {
       this.close();
     }
-    this.props.onEvent?.(uiEvent);
+    this._props.onEvent?.(uiEvent);
   };
 
-  private sendSessionToken(): void {
-    if (!this.sessionToken) return;
-    const message: ConnectUIEventToken = { type: 'session_token', sessionToken: this.sessionToken };
-    this.iframe?.contentWindow?.postMessage(message, this.origin);
+  private _sendSessionToken(): void {
+    if (!this._sessionToken) return;
+    const message: ConnectUIEventToken = { type: 'session_token', sessionToken: this._sessionToken };
+    this.iframe?.contentWindow?.postMessage(message, this._origin);
   }
 }

@@ -1,5 +1,5 @@
 import { AuthError } from './auth-error.js';
-import { openAuthPopup, type AuthPopupFlow } from './auth-popup.js';
+import { openAuthPopup, type AuthPopupFlow, type PopupSettings } from './auth-popup.js';
 import { ConnectUI } from './connect-ui.js';
 import type { ConnectUIProps } from './connect-ui-types.js';
 import { httpRequestFor, usesHttpMode } from './http-routes.js';
@@ -15,22 +15,24 @@ export class Nango {
   publicKey: string | undefined;
   connectSessionToken: string | undefined;
 
-  private readonly websocketsUrl: string;
-  private readonly width: number;
-  private readonly height: number;
-  private readonly debug: boolean;
-  private authPopup: AuthPopupFlow | undefined;
+  private readonly _popupSettings: PopupSettings;
+  private _authPopup: AuthPopupFlow | undefined;
 
   /** @throws {AuthError} `invalid_host_url` when `host` or the WebSocket URL built from it is not a URL. */
   constructor(options: NangoOptions = {}) {
     const urls = resolveServerUrls(options.host, options.websocketsPath);
     this.hostBaseUrl = urls.hostBaseUrl;
-    this.websocketsUrl = urls.websocketsUrl;
     this.publicKey = options.publicKey;
     this.connectSessionToken = options.connectSessionToken;
-    this.width = options.width ?? 500;
-    this.height = options.height ?? 600;
-    this.debug = options.debug ?? false;
+    const debug = options.debug;
+    this._popupSettings = {
+      websocketsUrl: urls.websocketsUrl,
+      width: options.width ?? 500,
+      height: options.height ?? 600,
+      log: (...details) => {
+        if (debug) console.log('[latchkey]', ...details);
+      },
+    };
   }
 
   /**
@@ -43,12 +45,10 @@ export class Nango {
   auth(providerConfigKey: string, options?: AuthOptions): Promise<AuthResult>;
   auth(providerConfigKey: string, connectionId: string, options?: AuthOptions): Promise<AuthResult>;
   auth(providerConfigKey: string, connectionIdOrOptions?: string | AuthOptions, moreOptions?: AuthOptions): Promise<AuthResult> {
-    this.requireAuthToken();
-    const connectionId = typeof connectionIdOrOptions === 'string' ? connectionIdOrOptions : undefined;
-    const options: AuthOptions = { ...moreOptions, ...(typeof connectionIdOrOptions === 'object' && connectionIdOrOptions) };
+    const [connectionId, options] = this._arguments(connectionIdOrOptions, moreOptions);
     return usesHttpMode(options)
-      ? this.authOverHttp(providerConfigKey, connectionId, options)
-      : this.authInPopup(providerConfigKey, connectionId, options);
+      ? this._authOverHttp(providerConfigKey, connectionId, options)
+      : this._authInPopup(providerConfigKey, connectionId, options);
   }
 
   /**
@@ -57,7 +57,7 @@ export class Nango {
    */
   reconnect(providerConfigKey: string, options?: AuthOptions): Promise<AuthResult> {
     if (!this.connectSessionToken) {
-      throw new AuthError('Reconnecting needs a connect session token.', 'missing_connect_session_token');
+      throw new AuthError('Missing connect session token.', 'missing_connect_session_token');
     }
     return this.auth(providerConfigKey, options);
   }
@@ -70,16 +70,14 @@ export class Nango {
     connectionIdOrOptions?: string | ConnectionConfig,
     moreOptions?: ConnectionConfig,
   ): Promise<AuthResult> {
-    this.requireAuthToken();
-    const connectionId = typeof connectionIdOrOptions === 'string' ? connectionIdOrOptions : undefined;
-    const options: ConnectionConfig = { ...moreOptions, ...(typeof connectionIdOrOptions === 'object' && connectionIdOrOptions) };
+    const [connectionId, options] = this._arguments(connectionIdOrOptions, moreOptions);
     const query = toQueryString(this, connectionId, options);
     return postAuth(`${this.hostBaseUrl}/auth/unauthenticated/${providerConfigKey}${query}`);
   }
 
   /** Stops tracking the current popup, and closes it and its socket 500 ms later. */
   clear(): void {
-    this.authPopup?.clear();
+    this._authPopup?.clear();
   }
 
   /** Opens the Connect UI over the page, with this SDK's session token and server. */
@@ -94,35 +92,30 @@ export class Nango {
     return connectUI;
   }
 
-  private requireAuthToken(): void {
+  /** What `auth` and `create` share: the token check, and `(key, options?)` or `(key, connectionId, options?)`. */
+  private _arguments<T extends object>(connectionIdOrOptions: string | T | undefined, moreOptions: T | undefined): [string | undefined, T] {
     if (!this.publicKey && !this.connectSessionToken) {
-      throw new AuthError('You must give a connect session token (or a legacy public key).', 'missing_auth_token');
+      throw new AuthError('Missing connect session token or public key.', 'missing_auth_token');
     }
+    const connectionId = typeof connectionIdOrOptions === 'string' ? connectionIdOrOptions : undefined;
+    return [connectionId, { ...moreOptions, ...(typeof connectionIdOrOptions === 'object' && connectionIdOrOptions) } as T];
   }
 
-  private authOverHttp(providerConfigKey: string, connectionId: string | undefined, options: AuthOptions): Promise<AuthResult> {
+  private _authOverHttp(providerConfigKey: string, connectionId: string | undefined, options: AuthOptions): Promise<AuthResult> {
     // Credentials travel in the body, never in the query string.
     const { credentials, ...config } = options;
-    if (!credentials) throw new AuthError('You must give credentials.', 'missing_credentials');
+    if (!credentials) throw new AuthError('Missing credentials.', 'missing_credentials');
     const request = httpRequestFor(providerConfigKey, credentials as Record<string, unknown>, options);
     // A plain Error, as upstream: this is a programming mistake, not an authorization outcome.
-    if (!request) return Promise.reject(new Error('The credentials match no supported auth mode.'));
+    if (!request) return Promise.reject(new Error('Unsupported credentials.'));
     const query = toQueryString(this, connectionId, config);
     return postAuth(this.hostBaseUrl + request.path + query, request.body);
   }
 
-  private authInPopup(providerConfigKey: string, connectionId: string | undefined, options: AuthOptions): Promise<AuthResult> {
+  private _authInPopup(providerConfigKey: string, connectionId: string | undefined, options: AuthOptions): Promise<AuthResult> {
     this.clear();
-    this.authPopup = openAuthPopup({
-      url: `${this.hostBaseUrl}/oauth/connect/${providerConfigKey}${toQueryString(this, connectionId, options)}`,
-      websocketsUrl: this.websocketsUrl,
-      width: this.width,
-      height: this.height,
-      detectClosedAuthWindow: Boolean(options.detectClosedAuthWindow),
-      log: (...details) => {
-        if (this.debug) console.log('[latchkey]', ...details);
-      },
-    });
-    return this.authPopup.result;
+    const url = `${this.hostBaseUrl}/oauth/connect/${providerConfigKey}${toQueryString(this, connectionId, options)}`;
+    this._authPopup = openAuthPopup(url, Boolean(options.detectClosedAuthWindow), this._popupSettings);
+    return this._authPopup.result;
   }
 }

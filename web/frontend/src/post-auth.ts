@@ -1,12 +1,19 @@
 import { AuthError } from './auth-error.js';
 
-interface ErrorEnvelope {
-  error?: { code?: unknown; message?: unknown; errors?: unknown };
+interface ErrorBody {
+  code?: unknown;
+  message?: unknown;
+  errors?: unknown;
 }
+
+/** The value when it is a non-empty string, else undefined: what the server sends is checked, never trusted. */
+export const nonEmptyText = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
 /**
  * POSTs to an auth endpoint (spec §2.5): `Content-Type: application/json` on every call, the JSON body only when
- * there is one; a 2xx body is returned as it is, any other status becomes `AuthError(message, error.code)`.
+ * there is one; a 2xx body is returned as it is, any other status becomes `AuthError(message, error.code)`. The
+ * message is the server's own words: `error.message`, else the messages of `error.errors[]`; a generic text only
+ * when the envelope has neither.
  */
 export async function postAuth<T>(url: string, body?: object): Promise<T> {
   const response = await fetch(url, {
@@ -14,39 +21,28 @@ export async function postAuth<T>(url: string, body?: object): Promise<T> {
     headers: { 'Content-Type': 'application/json' },
     ...(body && { body: JSON.stringify(body) }),
   });
-  const json = await readJson(response);
+  // Upstream lets a SyntaxError escape when, say, a proxy answers HTML; an AuthError keeps callers' catch uniform.
+  const json: unknown = await response.json().catch(() => {
+    throw new AuthError(`HTTP ${response.status}: not JSON`, 'unknown_error');
+  });
   if (response.ok) return json as T;
-  const error = (json as ErrorEnvelope | null)?.error;
-  const code = typeof error?.code === 'string' ? error.code : undefined;
-  throw new AuthError(messageOf(error, code, response.status), code ?? 'unknown_error');
+  const error: ErrorBody = Object((json as { error?: unknown } | null)?.error);
+  const code = nonEmptyText(error.code);
+  const message = nonEmptyText(error.message) ?? (issuesText(error.errors) || `HTTP ${response.status}${code ? `: ${code}` : ''}`);
+  throw new AuthError(message, code ?? 'unknown_error');
 }
 
-/**
- * The server's own words: `error.message`, else the messages of `error.errors[]` (validation errors carry theirs
- * there, spec §1.2), each after the field it is about. A generic text only when the envelope has none.
- */
-function messageOf(error: ErrorEnvelope['error'], code: string | undefined, status: number): string {
-  if (typeof error?.message === 'string' && error.message.length > 0) return error.message;
-  const issues = Array.isArray(error?.errors) ? error.errors.map(issueText).filter((text) => text.length > 0) : [];
-  if (issues.length > 0) return issues.join(' ');
-  return code ? `The server answered ${status} (${code}).` : `The server answered ${status}.`;
-}
-
-function issueText(issue: unknown): string {
-  if (!issue || typeof issue !== 'object') return '';
-  const { message, path } = issue as { message?: unknown; path?: unknown };
-  if (typeof message !== 'string' || message.length === 0) return '';
-  const parts = Array.isArray(path) ? path.filter((part) => typeof part === 'string' || typeof part === 'number').map(String) : [];
-  // A message that already names its field reads on its own ("connection_id cannot be chosen with …").
-  const last = parts[parts.length - 1];
-  return last && !message.includes(last) ? `${parts.join('.')}: ${message}` : message;
-}
-
-// Upstream lets a SyntaxError escape when, say, a proxy answers HTML; an AuthError keeps callers' catch uniform.
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    throw new AuthError(`The server answered ${response.status} with a body that is not JSON.`, 'unknown_error');
-  }
+/** Validation errors carry their messages in `errors[]` (spec §1.2): each one after the field it is about. */
+function issuesText(issues: unknown): string {
+  if (!Array.isArray(issues)) return '';
+  return issues
+    .map((issue: { message?: unknown; path?: unknown } | null) => {
+      const message = nonEmptyText(issue?.message);
+      const path: unknown[] = Array.isArray(issue?.path) ? issue.path : [];
+      const last = path[path.length - 1];
+      // A message that already names its field reads on its own ("connection_id cannot be chosen with …").
+      return message && last !== undefined && !message.includes(String(last)) ? `${path.join('.')}: ${message}` : message;
+    })
+    .filter(Boolean)
+    .join(' ');
 }

@@ -23,5 +23,5 @@ export function resolveServerUrls(host: string = defaultHost, websocketsPath = '
   } catch {
     // fall through: unparseable
   }
-  throw new AuthError('Invalid URL provided for the Latchkey host.', 'invalid_host_url');
+  throw new AuthError('Invalid URL.', 'invalid_host_url');
 }

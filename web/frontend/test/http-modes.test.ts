@@ -204,7 +204,7 @@ describe('HTTP error mapping', () => {
 
   it('names the status and the code when the envelope has no words at all', async () => {
     stubFetch(401, { error: { code: 'unknown_connect_session_token' } });
-    await expect(nango.auth('acme', apiKey)).rejects.toMatchObject({ message: 'The server answered 401 (unknown_connect_session_token).' });
+    await expect(nango.auth('acme', apiKey)).rejects.toMatchObject({ message: 'HTTP 401: unknown_connect_session_token' });
   });
 
   it('rejects with an unknown_error AuthError when the error body is not JSON', async () => {

@@ -107,7 +107,7 @@ describe('popup flow', () => {
     FakeWebSocket.last().send(ack);
     FakeWebSocket.last().send({ message_type: 'error', provider_config_key: 'acme', error_type: 'provider_config_err', error_desc: '' });
 
-    await expect(result).rejects.toMatchObject({ type: 'provider_config_err', message: 'The authorization failed (provider_config_err).' });
+    await expect(result).rejects.toMatchObject({ type: 'provider_config_err', message: 'Auth failed: provider_config_err' });
   });
 
   it('ignores other message types and messages that are not JSON', () => {

@@ -1,12 +1,10 @@
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { bundles } from '../scripts/bundles.mjs';
+import { bundle, bundles } from '../scripts/bundles.mjs';
 
 // The <script> build must expose the class itself as window.Nango, with its companions attached.
 describe('script-tag bundle', () => {
   it('defines window.Nango with AuthError and ConnectUI', async () => {
-    const result = await build({ ...bundles.global, write: false, sourcemap: false });
-    const code = result.outputFiles?.[0]?.text ?? '';
+    const { code } = await bundle(bundles.global);
     const global = window as unknown as { Nango?: any };
     delete global.Nango;
 

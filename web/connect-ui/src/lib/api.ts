@@ -1,5 +1,11 @@
 import type { Integration, Provider, Session } from './types';
 
+/**
+ * A 401: the session token is unknown or expired. By status, not by class: the session's first reads are made by the
+ * inline boot script, whose copy of this module is not the app's.
+ */
+export const isUnauthorized = (error: unknown): boolean => (error as { status?: unknown } | null)?.status === 401;
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -32,3 +38,18 @@ export function createApi(apiURL: string, token: string, language = 'en') {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** The two reads every screen starts from, started together: neither waits for the other. */
+export interface SessionReads {
+  session: Promise<Session>;
+  integrations: Promise<Integration[]>;
+}
+
+export function readSession(api: Api): SessionReads {
+  const reads = { session: api.session(), integrations: api.integrations() };
+  // Whoever awaits them sees a failure; these only keep one nobody awaited (after the other failed) from being
+  // reported as unhandled.
+  reads.session.catch(() => undefined);
+  reads.integrations.catch(() => undefined);
+  return reads;
+}
