@@ -229,7 +229,7 @@ describe('two instances started at the same moment on an empty PostgreSQL databa
       assert.deepEqual(servers.map((s) => s.status), ['fulfilled', 'fulfilled'], servers.map((s) => s.reason?.message).join('\n'));
       assert.equal(database.query('SELECT count(*) FROM accounts'), '1');
       assert.equal(database.query('SELECT string_agg(name, \',\' ORDER BY name) FROM environments'), 'dev,prod');
-      assert.equal(database.query('SELECT count(*) FROM dashboard_admins'), '1');
+      assert.equal(database.query('SELECT count(*) FROM dashboard_users'), '1');
     } finally {
       await Promise.all(servers.filter((s) => s.status === 'fulfilled').map((s) => s.value.stop()));
       database.drop();
