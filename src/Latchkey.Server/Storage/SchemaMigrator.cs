@@ -15,7 +15,7 @@ namespace Latchkey.Server.Storage;
 public sealed class SchemaMigrator(Database database, IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger) : IHostedService
 {
     /// <summary>The version of every migration in this build, as FluentMigrator finds them.</summary>
-    internal static readonly IReadOnlySet<long> Versions = typeof(SchemaMigrator).Assembly.GetTypes()
+    internal static readonly IReadOnlySet<long> Versions = typeof(SchemaMigrator).Assembly.GetExportedTypes()
         .Where(type => !type.IsAbstract && typeof(IMigration).IsAssignableFrom(type))
         .Select(type => type.GetCustomAttribute<MigrationAttribute>()?.Version)
         .OfType<long>()
