@@ -15,7 +15,7 @@ namespace Latchkey.Server.Storage;
 public sealed class SchemaMigrator(Database database, IOptions<StorageOptions> options, ILogger<SchemaMigrator> logger) : IHostedService
 {
     /// <summary>The version of every migration in this build, as FluentMigrator finds them.</summary>
-    internal static readonly IReadOnlySet<long> Versions = typeof(SchemaMigrator).Assembly.GetTypes()
+    internal static readonly IReadOnlySet<long> Versions = typeof(SchemaMigrator).Assembly.GetExportedTypes()
         .Where(type => !type.IsAbstract && typeof(IMigration).IsAssignableFrom(type))
         .Select(type => type.GetCustomAttribute<MigrationAttribute>()?.Version)
         .OfType<long>()
@@ -70,19 +70,27 @@ public sealed class SchemaMigrator(Database database, IOptions<StorageOptions> o
         .Configure<FluentMigrator.Runner.Initialization.RunnerOptions>(options => options.TransactionPerSession = true)
         .BuildServiceProvider(validateScopes: false);
 
-    // FluentMigrator's own table: "VersionInfo", in the "public" schema on PostgreSQL whatever the search path.
+    // FluentMigrator's own table: "VersionInfo", in the "public" schema on PostgreSQL whatever the search path. A new
+    // database has none yet: asked first, so the common first start throws nothing.
     private async Task<bool> IsUpToDateAsync(CancellationToken cancellationToken)
     {
-        var table = database.Dialect == SqlDialect.Postgres ? "\"public\".\"VersionInfo\"" : "\"VersionInfo\"";
+        var (exists, table) = database.Dialect == SqlDialect.Postgres
+            ? ("SELECT to_regclass('\"public\".\"VersionInfo\"') IS NOT NULL", "\"public\".\"VersionInfo\"")
+            : ("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'VersionInfo')", "\"VersionInfo\"");
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
+            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(exists, cancellationToken: cancellationToken)))
+            {
+                return false;
+            }
+
             var applied = await connection.QueryAsync<long>(new CommandDefinition($"SELECT \"Version\" FROM {table}", cancellationToken: cancellationToken));
             return Versions.IsSubsetOf(applied);
         }
         catch (DbException exception)
         {
-            // A new database (no such table yet) or one FluentMigrator must look at itself.
+            // FluentMigrator runs and says what is wrong with the database, if anything.
             logger.LogDebug("Running the migrations: the applied ones could not be read ({Reason})", exception.Message);
             return false;
         }

@@ -2,10 +2,12 @@ using System.Net;
 using System.Reflection;
 using Dapper;
 using FluentMigrator;
+using FluentMigrator.Runner;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Storage;
 using Latchkey.Server.Storage.Migrations;
 using Latchkey.Server.Vault;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Server.Tests.Storage;
 
@@ -55,6 +57,27 @@ public sealed class SchemaMigratorTests
             Assert.Equal(0, await reopened.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM dashboard_sessions"));
             Assert.Superset(SchemaMigrator.Versions.ToHashSet(), (await reopened.QueryAsync<long>($"SELECT \"Version\" FROM {VersionTable(again)}")).ToHashSet());
         });
+    }
+
+    [Fact]
+    public void Versions_AreTheMigrationsFluentMigratorRuns()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("latchkey-migrate-").FullName;
+        try
+        {
+            var database = new Database(Options.Create(new StorageOptions { DataDirectory = dataDirectory }));
+            using var services = SchemaMigrator.RunnerServices(database);
+            using var scope = services.CreateScope();
+
+            var found = scope.ServiceProvider.GetRequiredService<IMigrationInformationLoader>().LoadMigrations().Keys;
+
+            Assert.Equal(found.Order(), SchemaMigrator.Versions.Order());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDirectory, recursive: true);
+        }
     }
 
     private static string VersionTable(TestApp app) => app.DatabaseUrl is null ? "\"VersionInfo\"" : "\"public\".\"VersionInfo\"";
