@@ -5,12 +5,17 @@ namespace Latchkey.Server.Storage;
 
 /// <summary>
 /// Readiness: the database answers a query. Load balancers may ask many times a second, so a success is trusted for
-/// one second (a failure is checked again at every ask).
+/// one second (a failure is checked again at every ask). A singleton: the health check service would otherwise make a
+/// new one per ask, and the second of trust would never outlive it.
 /// </summary>
 internal sealed class DatabaseHealthCheck(Database database) : IHealthCheck
 {
     private const long TrustedMilliseconds = 1000;
     private long _healthyUntil;
+    private long _pings;
+
+    /// <summary>How many times the database was asked; tests read it.</summary>
+    internal long Pings => Interlocked.Read(ref _pings);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -20,6 +25,7 @@ internal sealed class DatabaseHealthCheck(Database database) : IHealthCheck
             return HealthCheckResult.Healthy();
         }
 
+        Interlocked.Increment(ref _pings);
         try
         {
             await database.PingAsync(cancellationToken);

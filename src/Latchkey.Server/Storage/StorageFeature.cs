@@ -21,6 +21,7 @@ public static class StorageFeature
         builder.Services.AddSingleton<ListenerStatus>();
         builder.Services.AddSingleton<NotificationListener>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NotificationListener>());
+        builder.Services.AddSingleton<DatabaseHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         return builder;

@@ -21,6 +21,7 @@ public static class VaultFeature
         builder.Services.AddSingleton<TokenHasher>();
         builder.Services.AddSingleton<KeyCheckStore>();
         builder.Services.AddHostedService<EncryptionKeyCheck>();
+        builder.Services.AddSingleton<KeyRingHealthCheck>();
         builder.Services.AddHealthChecks().AddCheck<KeyRingHealthCheck>("key_ring");
         AddDataProtectionKeys(builder);
         return builder;

@@ -22,6 +22,23 @@ public sealed class HealthTests
     }
 
     [Fact]
+    public async Task ReadinessAskedManyTimes_AsksTheDatabaseOncePerSecond()
+    {
+        await using var app = await Server.StartAsync();
+        var check = app.Services.GetRequiredService<DatabaseHealthCheck>();
+        var before = check.Pings;
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/health", Server.Cancellation)).StatusCode);
+        }
+
+        // A ping starts a second of trust (start-up's own probe may have started one already); a slow machine may
+        // cross into a second or third one, never fifty.
+        Assert.InRange(check.Pings - before, 0, 3);
+    }
+
+    [Fact]
     public async Task DatabaseGone_MakesReadinessFail_WhileLivenessStaysOk()
     {
         await using var app = await Server.StartAsync();
