@@ -67,6 +67,7 @@ public static class HostingFeature
         builder.Services.AddTransient<IStartupFilter, ForwardedHeadersFirst>();
         builder.AddRateLimits();
         builder.Services.AddReadinessChecks();
+        builder.Services.AddHostedService<IdleMemoryTrim>();
         builder.AddTelemetry();
         return builder;
     }
