@@ -148,8 +148,9 @@ public static class DashboardAccess
         // it has to override a value without "no-cache".
         headers.CacheControl = "no-cache, no-store";
         headers.Pragma = "no-cache";
-        // Scripts only from files served here (no inline script, no event attribute); inline styles stay allowed.
-        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        // Scripts only from files served here (no inline script, no event attribute); inline styles stay allowed. Frames
+        // only from here: the settings page previews this server's own Connect UI.
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XFrameOptions = "DENY";
         return await next(context);
     }

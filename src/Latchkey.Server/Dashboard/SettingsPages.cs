@@ -134,6 +134,7 @@ public static class SettingsPages
             DarkPrimary: ui["theme"]?["dark"]?["primary"]?.GetValue<string>() ?? EnvironmentSettings.DefaultPrimary,
             DefaultTheme: ui["defaultTheme"]?.GetValue<string>() ?? "system",
             ShowWatermark: ui["showWatermark"]?.GetValue<bool>() ?? false,
+            Strings: ui["strings"]?.ToJsonString() ?? "{}",
             AllowedOrigins: string.Join('\n', settings.AllowedOrigins),
             CallbackUrl: ctx.Environment.CallbackUrl,
             ConnectionLimit: ctx.Environment.ConnectionLimit,

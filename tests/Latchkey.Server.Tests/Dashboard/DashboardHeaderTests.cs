@@ -78,11 +78,36 @@ public sealed partial class DashboardHeaderTests
         Assert.DoesNotContain(app.Logs.Lines.Skip(before), line => line.StartsWith("Warning", StringComparison.Ordinal) || line.StartsWith("Error", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SettingsPage_FramesOnlyThisServer_AndPreviewsItsConnectUiWithTheSavedStrings()
+    {
+        await using var app = await Server.StartAsync(Admin);
+        using var strings = new StringContent("""{"connect_ui":{"strings":{"en":{"form.submit":"Link <account>"}}}}""", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.OK, (await app.Backend.PatchAsync("/environment", strings, Server.Cancellation)).StatusCode);
+        using var browser = new DashboardLoginBrowser(app);
+        await browser.LogInAsync(Email, Password);
+
+        var page = await browser.Client.GetAsync("/dashboard/dev/settings", Server.Cancellation);
+        var html = await page.Content.ReadAsStringAsync(Server.Cancellation);
+
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-src 'self';", policy, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        var frame = Assert.Single(PreviewFrame().Matches(html));
+        Assert.Equal("/connect-ui/?preview=true&embedded=true&lang=en", WebUtility.HtmlDecode(frame.Groups["src"].Value));
+        var previewStrings = System.Text.Json.Nodes.JsonNode.Parse(WebUtility.HtmlDecode(frame.Groups["strings"].Value));
+        Assert.Equal("Link <account>", previewStrings?["en"]?["form.submit"]?.GetValue<string>());
+        Assert.DoesNotContain("Link <account>", html, StringComparison.Ordinal); // encoded in the attribute, never markup
+    }
+
     private static void AssertNoInlineScript(string html)
     {
         Assert.DoesNotMatch(InlineHandler(), html);
         Assert.DoesNotMatch(InlineScript(), html);
     }
+
+    [GeneratedRegex("""<iframe id="connect-ui-preview"[^>]*\ssrc="(?<src>[^"]*)"[^>]*\sdata-strings="(?<strings>[^"]*)""")]
+    private static partial Regex PreviewFrame();
 
     [GeneratedRegex("script-src ([^;]*)")]
     private static partial Regex ScriptSource();

@@ -3,10 +3,11 @@ import type { AuthResult } from '@latchkey/frontend';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Dialog } from './Dialog';
 import { translator, type Messages, type Translator } from './i18n';
-import { createApi, isUnauthorized, readSession, type SessionReads } from './lib/api';
+import { createApi, isUnauthorized, readSession, type Api, type SessionReads } from './lib/api';
 import { buildFields, initialValues, type Field, type Values } from './lib/form';
 import type { PageParams } from './lib/params';
 import { postToParent, type CallbackPayload } from './lib/parent';
+import { sampleApi } from './lib/sample';
 import { createTelemetry } from './lib/telemetry';
 import { applyTheme, effectiveTheme } from './lib/theme';
 import type { ConnectUISettings, Integration, Provider, Session } from './lib/types';
@@ -21,6 +22,8 @@ export interface Bus {
   token: string | null;
   /** The session's reads, started by the boot (src/boot.ts) as soon as it had the token. */
   prefetched?: SessionReads & { token: string };
+  /** The latest `settings_changed` of preview mode; they win over the session's. */
+  settings?: ConnectUISettings;
   onToken?: (token: string) => void;
   onSettings?: (settings: ConnectUISettings) => void;
   onCallback?: (kind: 'success' | 'error', payload: CallbackPayload | undefined) => void;
@@ -48,7 +51,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
   const [token, setToken] = useState<string | null>(params.sessionToken ?? bus.token);
   const [screen, setScreen] = useState<Screen>({ kind: 'loading' });
   const [session, setSession] = useState<Session | null>(null);
-  const [settings, setSettings] = useState<ConnectUISettings | undefined>(undefined);
+  const [settings, setSettings] = useState<ConnectUISettings | undefined>(bus.settings);
   const [integrations, setIntegrations] = useState<Integration[]>([]);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [values, setValues] = useState<Values>({});
@@ -58,6 +61,8 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
   const t: Translator = useMemo(() => translator(document.documentElement.lang, messages, settings?.strings), [messages, settings]);
   const telemetry = useMemo(() => createTelemetry(params.apiURL, params.preview, () => tokenRef.current), [params]);
   const returnFocus = useRef<string | null>(null);
+  // Preview mode without a session shows a sample integration (the dashboard's theme preview).
+  const apiFor = (current: string | null): Api => (current ? createApi(params.apiURL, current, t.language) : sampleApi);
 
   // Token: from the URL (standalone), else from the parent; nobody sends one to a top-level page.
   useEffect(() => {
@@ -66,7 +71,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
       telemetry('open');
     };
     if (bus.token && !token) setToken(bus.token);
-    if (token) return;
+    if (token || params.preview) return;
     if (params.standalone) {
       setScreen({ kind: 'fatal', reason: 'missing' });
       return;
@@ -82,22 +87,24 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
       setSettings(next);
       applyTheme(effectiveTheme(params.theme, next), next);
     };
+    if (bus.settings) bus.onSettings(bus.settings);
   }, []);
 
   // Session (read alongside the integrations) → settings → the list, or straight to the only (or reconnected) integration.
   useEffect(() => {
-    if (!token) return;
+    if (!token && !params.preview) return;
     let cancelled = false;
-    const api = createApi(params.apiURL, token, t.language);
-    const reads = bus.prefetched?.token === token ? bus.prefetched : readSession(api);
+    const api = apiFor(token);
+    const reads = token && bus.prefetched?.token === token ? bus.prefetched : readSession(api);
     setScreen({ kind: 'loading' });
     (async () => {
       try {
         const loaded = await reads.session;
         if (cancelled) return;
         setSession(loaded);
-        setSettings(loaded.connectUISettings);
-        applyTheme(effectiveTheme(params.theme, loaded.connectUISettings), loaded.connectUISettings);
+        const shown = (params.preview && bus.settings) || loaded.connectUISettings;
+        setSettings(shown);
+        applyTheme(effectiveTheme(params.theme, shown), shown);
         const list = await reads.integrations;
         if (cancelled) return;
         setIntegrations(list);
@@ -119,7 +126,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
     return () => { cancelled = true; };
   }, [token]);
 
-  async function open(integration: Integration, current: Session | null, single: boolean, api = createApi(params.apiURL, token ?? '', t.language)) {
+  async function open(integration: Integration, current: Session | null, single: boolean, api = apiFor(token)) {
     setScreen({ kind: 'loading' });
     try {
       const provider = await api.provider(integration.provider);
@@ -170,8 +177,8 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
             onClose={() => requestClose('click:close')}
             onPick={(integration) => { telemetry('click:integration', integration.unique_key); void open(integration, session, false); }} />
         )}
-        {screen.kind === 'form' && selection && token && (
-          <ConnectForm t={t} params={params} token={token} session={session} selection={selection} values={values}
+        {screen.kind === 'form' && selection && (token || params.preview) && (
+          <ConnectForm t={t} params={params} token={token ?? ''} session={session} selection={selection} values={values}
             telemetry={telemetry}
             onChange={(id, value) => { setValues((v) => ({ ...v, [id]: value })); setDirty(true); }}
             bus={bus}

@@ -30,7 +30,10 @@ export function boot(params: PageParams): Bus {
       bus.onToken?.(token);
     },
     onSettings(settings) {
-      if (settings && typeof settings === 'object') bus.onSettings?.(settings as ConnectUISettings);
+      if (!settings || typeof settings !== 'object') return;
+      // Kept: the parent may send them on `ready`, before the app is there to take them.
+      bus.settings = settings as ConnectUISettings;
+      bus.onSettings?.(bus.settings);
     },
     onCallback(kind, payload) {
       bus.onCallback?.(kind, payload);

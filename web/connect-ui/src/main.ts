@@ -14,6 +14,7 @@ const root = document.documentElement;
 root.lang = language;
 root.dir = isRightToLeft(language) ? 'rtl' : 'ltr';
 if (params.standalone) root.setAttribute('data-standalone', '');
+if (params.embedded) root.setAttribute('data-embedded', '');
 if (params.theme) applyTheme(params.theme, undefined);
 
 void Promise.all([import('./start'), loadMessages(language)]).then(([{ start }, messages]) => start(params, messages, bus));

@@ -37,6 +37,11 @@ describe('page parameters', () => {
     expect(readParams({ search: '?apiURL=javascript:alert(1)', origin: 'https://ui.example.com' }, false).apiURL).toBe('https://ui.example.com');
   });
 
+  it('reads the embedded and preview flags only when they are exactly true', () => {
+    expect(readParams({ search: '?embedded=true&preview=true', origin: 'https://ui.example.com' }, false)).toMatchObject({ embedded: true, preview: true });
+    expect(readParams({ search: '?embedded=1&preview=yes', origin: 'https://ui.example.com' }, false)).toMatchObject({ embedded: false, preview: false });
+  });
+
   it('builds the WebSocket path from the API path without a double slash', () => {
     expect(websocketsPathFor('http://localhost:3003', undefined)).toBe('/');
     expect(websocketsPathFor('http://localhost:3003/', '/')).toBe('/');

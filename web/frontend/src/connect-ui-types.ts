@@ -19,6 +19,11 @@ export interface ConnectUIProps {
   lang?: string;
   /** Overrides the environment's default theme. */
   themeOverride?: ConnectUITheme;
+  /**
+   * Latchkey extension: mount the UI inside this element (the compact `embedded=true` layout, sized by the element)
+   * instead of full-screen over the page; the page keeps its scrolling.
+   */
+  container?: HTMLElement;
 }
 
 export type OnConnectEvent = (event: ConnectUIEvent) => void;

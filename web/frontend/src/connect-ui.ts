@@ -25,7 +25,10 @@ export class ConnectUI {
     this._sessionToken = props.sessionToken;
   }
 
-  /** Appends the iframe to the page; does nothing while it is already there. */
+  /**
+   * Appends the iframe to the page, full-screen, or into `container` in the compact embedded layout; does nothing
+   * while it is already there.
+   */
   open(): void {
     if (this.iframe?.isConnected) return;
     // The page removed a previous iframe itself: undo what that opening did before starting again.
@@ -37,10 +40,14 @@ export class ConnectUI {
     iframe.id = 'connect-ui';
     iframe.src = url.href;
     iframe.setAttribute('allow', 'clipboard-write');
-    iframe.style.cssText = 'position:fixed;z-index:9999;top:0;left:0;right:0;bottom:0;width:100vw;height:100vh;background-color:transparent';
+    const { container } = this._props;
+    iframe.style.cssText = container
+      ? 'display:block;border:0;width:100%;height:100%'
+      : 'position:fixed;z-index:9999;top:0;left:0;right:0;bottom:0;width:100vw;height:100vh;background-color:transparent';
     this.iframe = iframe;
     window.addEventListener('message', this._onMessage);
-    document.body.appendChild(iframe);
+    (container ?? document.body).appendChild(iframe);
+    if (container) return;
     this._overflowBeforeOpen = document.body.style.overflow;
     document.body.style.overflow = 'hidden';
   }
@@ -52,7 +59,7 @@ export class ConnectUI {
     this.iframe.remove();
     this.iframe = null;
     this._isReady = false;
-    document.body.style.overflow = this._overflowBeforeOpen;
+    if (!this._props.container) document.body.style.overflow = this._overflowBeforeOpen;
   }
 
   /** Gives the UI its session token now if it is listening, else as soon as it says `ready`. */
@@ -63,7 +70,7 @@ export class ConnectUI {
 
   // Spec §2.10: trailing slash (the UI loads its assets relatively), then apiURL always, the rest only when set.
   private _iframeURL(): URL {
-    const { baseURL = defaultBaseURL, apiURL = defaultApiURL, detectClosedAuthWindow, lang, themeOverride } = this._props;
+    const { baseURL = defaultBaseURL, apiURL = defaultApiURL, detectClosedAuthWindow, lang, themeOverride, container } = this._props;
     let url: URL;
     try {
       url = new URL(baseURL);
@@ -75,6 +82,7 @@ export class ConnectUI {
     if (detectClosedAuthWindow) url.searchParams.set('detectClosedAuthWindow', 'true');
     if (lang) url.searchParams.set('lang', lang);
     if (themeOverride) url.searchParams.set('theme', themeOverride);
+    if (container) url.searchParams.set('embedded', 'true');
     return url;
   }
 

@@ -98,6 +98,22 @@ describe('Connect UI iframe', () => {
     expect(document.body.style.overflow).toBe('scroll');
   });
 
+  it('in a container: the embedded layout, sized by the container, and the page keeps its scrolling', () => {
+    document.body.style.overflow = 'scroll';
+    const panel = document.body.appendChild(document.createElement('div'));
+    const ui = new Nango({ host, connectSessionToken: token }).openConnectUI({ container: panel, lang: 'fr' });
+    const iframe = iframeOf(ui);
+    expect(iframe.parentElement).toBe(panel);
+    expect(iframe.src).toBe('https://auth.example.com/connect-ui/?apiURL=https%3A%2F%2Fauth.example.com&lang=fr&embedded=true');
+    expect(iframe.style).toMatchObject({ position: '', width: '100%', height: '100%' });
+    expect(document.body.style.overflow).toBe('scroll');
+
+    document.body.style.overflow = 'hidden'; // the page's own business while the UI is open
+    fromUI(ui, { type: 'close' });
+    expect(panel.querySelector('iframe')).toBeNull();
+    expect(document.body.style.overflow).toBe('hidden');
+  });
+
   it('opens once while the iframe is attached, and again after close()', () => {
     const ui = new ConnectUI();
     ui.open();

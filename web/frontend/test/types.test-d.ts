@@ -80,6 +80,9 @@ connectUI.open();
 connectUI.close();
 const frame: HTMLIFrameElement | null = connectUI.iframe;
 new ConnectUI({ sessionToken: 'token', baseURL: 'https://auth.example.com/connect-ui/', apiURL: 'https://auth.example.com' });
+nango.openConnectUI({ container: document.createElement('div') });
+// @ts-expect-error the container is an element, not a selector
+nango.openConnectUI({ container: '#panel' });
 // @ts-expect-error themes are light, dark or system
 nango.openConnectUI({ themeOverride: 'blue' });
 // @ts-expect-error the token is a string

@@ -41,6 +41,14 @@ afterEach(() => {
 });
 
 describe('useConnectUI', () => {
+  it('mounts the UI in a container when given one', async () => {
+    const panel = document.body.appendChild(document.createElement('section'));
+    render({ sessionToken: 'tok', baseURL, container: panel, onEvent: vi.fn() });
+    await act(() => hook.open());
+    expect(iframe().parentElement).toBe(panel);
+    expect(new URL(iframe().src).searchParams.get('embedded')).toBe('true');
+  });
+
   it('opens the Connect UI with a session token and follows its close event', async () => {
     const onEvent = vi.fn();
     render({ sessionToken: 'tok', baseURL, apiURL: 'https://auth.example.com', lang: 'de', onEvent });

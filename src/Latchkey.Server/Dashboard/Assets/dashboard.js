@@ -1,4 +1,5 @@
-// The dashboard's only script (its CSP allows no inline one). Every page works without it; it adds Copy buttons.
+// The dashboard's only script (its CSP allows no inline one). Every page works without it; it adds Copy buttons,
+// local times and the live Connect UI preview of the settings page.
 
 // A button with data-copy="#id" copies that element's value or text. An element marked data-masked shows the secret
 // masked: the button's form (the Reveal form, with its antiforgery token) is posted to fetch the secret as JSON.
@@ -66,3 +67,32 @@ function showLocalTimes() {
 
 showLocalTimes();
 setInterval(showLocalTimes, 30000);
+
+// The settings page's Connect UI preview: the real UI in preview mode, sent the form's unsaved colours, theme and
+// watermark as `settings_changed` (spec §2.10) on every edit. Nothing is saved until the form is. The UI may say
+// `ready` before this script runs, so the settings also go out at once and when the frame has loaded; the UI keeps
+// the latest.
+var preview = document.getElementById('connect-ui-preview');
+if (preview) {
+  var settingsForm = preview.closest('form');
+  var strings = JSON.parse(preview.dataset.strings || '{}');
+  var sendPreview = function () {
+    var fields = settingsForm.elements;
+    preview.contentWindow.postMessage({
+      type: 'settings_changed',
+      payload: {
+        theme: { light: { primary: fields.light_primary.value.trim() }, dark: { primary: fields.dark_primary.value.trim() } },
+        defaultTheme: fields.default_theme.value,
+        showWatermark: fields.show_watermark.checked,
+        strings: strings,
+      },
+    }, new URL(preview.src).origin);
+  };
+  settingsForm.addEventListener('input', sendPreview);
+  settingsForm.addEventListener('change', sendPreview);
+  preview.addEventListener('load', sendPreview);
+  window.addEventListener('message', function (event) {
+    if (event.source === preview.contentWindow && event.data && event.data.type === 'ready') sendPreview();
+  });
+  sendPreview();
+}

@@ -7,6 +7,8 @@ export interface PageParams {
   theme: 'light' | 'dark' | 'system' | null;
   detectClosedAuthWindow: boolean;
   preview: boolean;
+  /** `embedded=true`: the compact layout for a product's own panel (no backdrop, fills the frame). */
+  embedded: boolean;
   standalone: boolean;
 }
 
@@ -32,6 +34,7 @@ export function readParams(location: { search: string; origin: string }, standal
     theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : null,
     detectClosedAuthWindow: query.get('detectClosedAuthWindow') === 'true',
     preview: query.get('preview') === 'true',
+    embedded: query.get('embedded') === 'true',
     standalone,
   };
 }

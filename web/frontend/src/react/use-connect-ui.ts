@@ -7,7 +7,7 @@ type SessionTokenSource =
   | { getSessionToken: () => string | Promise<string>; sessionToken?: never };
 
 export type UseConnectUIOptions = SessionTokenSource &
-  Pick<ConnectUIProps, 'apiURL' | 'baseURL' | 'lang' | 'themeOverride' | 'detectClosedAuthWindow'> & {
+  Pick<ConnectUIProps, 'apiURL' | 'baseURL' | 'lang' | 'themeOverride' | 'detectClosedAuthWindow' | 'container'> & {
     onEvent: (event: ConnectUIEvent) => void;
   };
 
@@ -41,7 +41,7 @@ export function useConnectUI(options: UseConnectUIOptions): UseConnectUIResult {
 
   const open = useCallback(async () => {
     if (current.current) return;
-    const { sessionToken, getSessionToken, apiURL, baseURL, lang, themeOverride, detectClosedAuthWindow } =
+    const { sessionToken, getSessionToken, apiURL, baseURL, lang, themeOverride, detectClosedAuthWindow, container } =
       latestOptions.current;
     const connectUI = new ConnectUI({
       sessionToken,
@@ -50,6 +50,7 @@ export function useConnectUI(options: UseConnectUIOptions): UseConnectUIResult {
       lang,
       themeOverride,
       detectClosedAuthWindow,
+      container,
       onEvent: (event) => {
         // ConnectUI has already removed its iframe on `close`; only the hook's state is left to update.
         if (event.type === 'close' && current.current === connectUI) {
