@@ -1,14 +1,14 @@
 using System.Diagnostics;
 
 /// <summary>
-/// Reads a process's resident memory (VmRSS) once a second in the background, so a test can report the figure at
-/// its start, its peak while it ran and the figure some time after it ended.
+/// Reads a process's resident memory (VmRSS) and its private part (<see cref="Memory.Private"/>) once a second in the
+/// background, so a test can report the figures at its start, their peak while it ran and some time after it ended.
 /// </summary>
 internal sealed class MemorySampler : IAsyncDisposable
 {
     private readonly int _pid;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<(TimeSpan At, long Kilobytes)> _samples = [];
+    private readonly List<(TimeSpan At, long Kilobytes, long Private)> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -30,6 +30,15 @@ internal sealed class MemorySampler : IAsyncDisposable
         }
     }
 
+    /// <summary>The highest private memory sampled from <paramref name="from"/> to <paramref name="to"/> (default: now), in kB.</summary>
+    public long PeakPrivate(TimeSpan from, TimeSpan? to = null)
+    {
+        lock (_samples)
+        {
+            return _samples.Where(sample => sample.At >= from && sample.At <= (to ?? TimeSpan.MaxValue)).Select(sample => sample.Private).DefaultIfEmpty(-1).Max();
+        }
+    }
+
     /// <summary>Memory over time since <paramref name="from"/>, one sample per <paramref name="step"/> seconds: "+0 s 120 MiB, +5 s 118 MiB, …".</summary>
     public string Trail(TimeSpan from, int step = 5)
     {
@@ -37,7 +46,7 @@ internal sealed class MemorySampler : IAsyncDisposable
         {
             var shown = new List<string>();
             var next = 0.0;
-            foreach (var (at, kilobytes) in _samples.Where(sample => sample.At >= from))
+            foreach (var (at, kilobytes, _) in _samples.Where(sample => sample.At >= from))
             {
                 var seconds = (at - from).TotalSeconds;
                 if (seconds + 0.5 >= next)
@@ -71,7 +80,7 @@ internal sealed class MemorySampler : IAsyncDisposable
 
             lock (_samples)
             {
-                _samples.Add((_clock.Elapsed, kilobytes));
+                _samples.Add((_clock.Elapsed, kilobytes, Memory.Private(_pid)));
             }
         }
         while (await NextTickAsync(timer, cancellationToken));

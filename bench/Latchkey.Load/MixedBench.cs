@@ -48,6 +48,7 @@ internal static class MixedBench
 
             await using var sampler = new MemorySampler(server.Pid);
             var atStart = Memory.Kilobytes(server.Pid, "VmRSS");
+            var privateAtStart = Memory.Private(server.Pid);
             var peakReset = Memory.ResetPeak(server.Pid);
             var started = sampler.Now;
             var run = Wrk.Run(mixed, $"{server.BaseUrl}/", script, ScriptEnvironment(server, "measured"), server.Pid);
@@ -55,18 +56,19 @@ internal static class MixedBench
             var peak = Math.Max(sampler.Peak(started, ended), peakReset ? Memory.Kilobytes(server.Pid, "VmHWM") : -1);
             await Task.Delay(TimeSpan.FromSeconds(settings.Idle));
             var afterIdle = Memory.Kilobytes(server.Pid, "VmRSS");
+            var privateAfterIdle = Memory.Private(server.Pid);
 
             Console.WriteLine($"\nserver memory (VmRSS) from the start of the test (it ran {settings.MixedDuration} s, then idle): {sampler.Trail(started, step: 10)}\n");
             Console.WriteLine($"| {settings.MixedConnections} clients, mixed writes, {settings.MixedDuration} s | requests/s | p50 | p99 | max | server CPU per request | non-2xx | errors |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine($"| POST /connect/sessions and POST /connections, alternating | {run.RequestsPerSecond:N0} | {run.P50} | {run.P99} | {run.Max} | {run.ServerCpuPerRequest:0} µs | {run.Non2xx} | {run.SocketErrors} |");
             Console.WriteLine();
-            Console.WriteLine("| server memory, mixed test | resident |");
-            Console.WriteLine("|---|---:|");
-            Console.WriteLine($"| at the start of the test | {Memory.MiB(atStart)} |");
-            Console.WriteLine($"| peak during the test ({(peakReset ? "VmHWM reset at the start" : "sampled every second")}) | {Memory.MiB(peak)} |");
+            Console.WriteLine("| server memory, mixed test | resident (VmRSS) | private (RssAnon + RssShmem) |");
+            Console.WriteLine("|---|---:|---:|");
+            Console.WriteLine($"| at the start of the test | {Memory.MiB(atStart)} | {Memory.MiB(privateAtStart)} |");
+            Console.WriteLine($"| peak during the test ({(peakReset ? "VmHWM reset at the start" : "sampled every second")}; private: sampled) | {Memory.MiB(peak)} | {Memory.MiB(sampler.PeakPrivate(started, ended))} |");
             var back = afterIdle <= atStart * 1.1;
-            Console.WriteLine($"| {settings.Idle} s after the test ended | {Memory.MiB(afterIdle)} ({(back ? "within" : "not within")} 10 % of the start: {(afterIdle - atStart) * 100.0 / atStart:+0;-0} %) |");
+            Console.WriteLine($"| {settings.Idle} s after the test ended | {Memory.MiB(afterIdle)} ({(back ? "within" : "not within")} 10 % of the start: {(afterIdle - atStart) * 100.0 / atStart:+0;-0} %) | {Memory.MiB(privateAfterIdle)} |");
 
             // After the memory figures (listing thousands of connections costs memory): every import made its own
             // connection, so about half the completed requests (plus those in flight at the end) must be stored.

@@ -30,6 +30,14 @@ internal static class Memory
         }
     }
 
+    /// <summary>
+    /// Resident memory that is the process's own, in kB: anonymous pages (the heaps) and shared-memory pages (the JIT's
+    /// double-mapped code). The rest of VmRSS is mapped files (the runtime's and the framework's assemblies), clean
+    /// pages the kernel shares with every .NET process and drops under pressure.
+    /// </summary>
+    public static long Private(int pid) =>
+        Kilobytes(pid, "RssAnon") is var anonymous and >= 0 && Kilobytes(pid, "RssShmem") is var shared and >= 0 ? anonymous + shared : -1;
+
     /// <summary>Resets VmHWM to the current VmRSS (Linux: "5" to /proc/&lt;pid&gt;/clear_refs), so a peak can be read per test.</summary>
     public static bool ResetPeak(int pid)
     {

@@ -30,9 +30,10 @@ internal static class ReadBench
             await server.EnsureHealthyAsync();
             await using var sampler = new MemorySampler(server.Pid);
             var atStart = Memory.Kilobytes(server.Pid, "VmRSS");
+            var privateAtStart = Memory.Private(server.Pid);
             Console.WriteLine($"server: pid {server.Pid}, {server.BaseUrl}, data in {server.DataDirectory}; memory after start: {Memory.Read(server.Pid)}");
             await RunSizesAsync(settings, server, postgres);
-            await ReportIdleMemoryAsync(settings, server, sampler, atStart);
+            await ReportIdleMemoryAsync(settings, server, sampler, atStart, privateAtStart);
         }
         finally
         {
@@ -150,18 +151,18 @@ internal static class ReadBench
 
     // Memory over time: resident at start (idle), the peak (VmHWM, the kernel's high-water mark, exact) and
     // settings.Idle seconds after the last run, with the idle samples in between.
-    private static async Task ReportIdleMemoryAsync(Settings settings, BenchServer server, MemorySampler sampler, long atStart)
+    private static async Task ReportIdleMemoryAsync(Settings settings, BenchServer server, MemorySampler sampler, long atStart, long privateAtStart)
     {
         var lastRunEnded = sampler.Now;
         await Task.Delay(TimeSpan.FromSeconds(settings.Idle));
         var afterIdle = Memory.Kilobytes(server.Pid, "VmRSS");
         var peak = Math.Max(Memory.Kilobytes(server.Pid, "VmHWM"), sampler.Peak(TimeSpan.Zero));
         Console.WriteLine($"\nserver memory (VmRSS) while idle after the last run: {sampler.Trail(lastRunEnded)}");
-        Console.WriteLine("| server memory, read benchmark | resident |");
-        Console.WriteLine("|---|---:|");
-        Console.WriteLine($"| at start (idle, first /health answered) | {Memory.MiB(atStart)} |");
-        Console.WriteLine($"| peak (VmHWM) | {Memory.MiB(peak)} |");
-        Console.WriteLine($"| {settings.Idle} s after the last run (idle) | {Memory.MiB(afterIdle)} |");
+        Console.WriteLine("| server memory, read benchmark | resident (VmRSS) | private (RssAnon + RssShmem) |");
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine($"| at start (idle, first /health answered) | {Memory.MiB(atStart)} | {Memory.MiB(privateAtStart)} |");
+        Console.WriteLine($"| peak (VmHWM; private: sampled every second) | {Memory.MiB(peak)} | {Memory.MiB(sampler.PeakPrivate(TimeSpan.Zero))} |");
+        Console.WriteLine($"| {settings.Idle} s after the last run (idle) | {Memory.MiB(afterIdle)} | {Memory.MiB(Memory.Private(server.Pid))} |");
     }
 
     // GET /connections/conn-1..conn-count once each, 16 requests in flight.
