@@ -97,7 +97,10 @@ function inlineBoot(): Plugin {
 export default defineConfig({
   base: './',
   resolve: {
-    alias: { '@latchkey/frontend': fileURLToPath(new URL('../frontend/src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^@latchkey\/frontend$/, replacement: fileURLToPath(new URL('../frontend/src/index.ts', import.meta.url)) },
+      { find: /^@latchkey\/frontend\/redirect$/, replacement: fileURLToPath(new URL('../frontend/src/redirect.ts', import.meta.url)) },
+    ],
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   plugins: [inlineBoot(), preloadChunks(), precompress()],

@@ -46,10 +46,13 @@ internal static class ApiOperations
         ["POST /auth/bill/{providerConfigKey}"] = new("Connect to BILL with a sign-in", typeof(BillRequest), typeof(EntryResult)),
         ["POST /auth/tba/{providerConfigKey}"] = new("Connect to NetSuite with token-based authentication", typeof(TbaRequest), typeof(EntryResult)),
 
-        ["GET /oauth/connect/{providerConfigKey}"] = new("Start an OAuth flow (opened in the SDK's popup)",
-            Description: "A browser navigation: redirects to the provider; the outcome reaches the SDK over its WebSocket and the result page."),
+        ["GET /oauth/connect/{providerConfigKey}"] = new("Start an OAuth flow (opened in the SDK's popup, or in the page itself)",
+            Description: "A browser navigation: redirects to the provider; the outcome reaches the SDK over its WebSocket and the result page. "
+                + "Redirect mode: with return_to (on the Connect UI's origin or an allowed origin of the environment, else a 400 JSON error) "
+                + "the callback sends the browser back there with latchkey_result, connection_id / error_type, provider_config_key.",
+            Query: ["connect_session_token or public_key: who asks", "ws_client_id: the SDK's WebSocket", "return_to: redirect mode's return address"]),
         ["GET /oauth/callback"] = new("The OAuth redirect URI to register with providers",
-            Description: "Consumes the flow's state, exchanges the code and answers with the HTML result page."),
+            Description: "Consumes the flow's state, exchanges the code and answers with the HTML result page, or 303 to the flow's return_to."),
         ["POST /oauth2/auth/{providerConfigKey}"] = new("Connect with OAuth 2 client credentials", typeof(ClientCredentialsRequest), typeof(EntryResult)),
 
         ["GET /connections"] = new("List connections", Response: typeof(ConnectionList),

@@ -18,6 +18,9 @@ public sealed class ApiError(int status, string code, string? message = null) : 
     public IReadOnlyList<ValidationIssue>? Errors { get; init; }
     public object? Payload { get; init; }
 
+    /// <summary>Answered as the JSON envelope even on an endpoint with a <see cref="FailurePage"/>: a request refused before its flow began.</summary>
+    public bool AlwaysJson { get; init; }
+
     public static ApiError BadRequest(string code, string? message = null) => new(StatusCodes.Status400BadRequest, code, message);
     public static ApiError Unauthorized(string code, string? message = null) => new(StatusCodes.Status401Unauthorized, code, message);
     public static ApiError Forbidden(string message) => new(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, message);
@@ -39,7 +42,7 @@ public sealed class ApiError(int status, string code, string? message = null) : 
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        if (FailurePage.For(httpContext) is { } page)
+        if (!AlwaysJson && FailurePage.For(httpContext) is { } page)
         {
             return page.WriteAsync(httpContext, this);
         }

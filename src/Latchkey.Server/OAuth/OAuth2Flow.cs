@@ -191,7 +191,8 @@ public sealed class OAuth2Flow(OAuthSessionStore sessions, TokenEndpoint tokens,
         prepared.Ownership,
         prepared.WebSocketClientId,
         secrets,
-        now + OAuthSessionStore.Lifetime);
+        now + OAuthSessionStore.Lifetime,
+        prepared.ReturnTo);
 
     private static readonly string[] ProviderErrorParams = ["error", "error_description", "error_reason", "error_message", "status_code"];
 

@@ -1,4 +1,5 @@
 using Latchkey.Server.Callers;
+using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
 using Latchkey.Server.Hosting.Validation;
 using Latchkey.Server.Providers;
@@ -8,24 +9,36 @@ namespace Latchkey.Server.OAuth;
 /// <summary>The browser navigations of an OAuth flow (spec §4.5): the start in the SDK's popup, and the provider's callback.</summary>
 public static class OAuthEndpoints
 {
-    /// <summary><c>GET /oauth/connect/:key</c>: validates, stores the flow, binds it to this browser, redirects to the provider.</summary>
+    /// <summary>
+    /// <c>GET /oauth/connect/:key</c>: validates, stores the flow, binds it to this browser, redirects to the provider.
+    /// With <c>return_to</c> (redirect mode) the address is checked first: refused, it is a JSON error and nothing starts.
+    /// </summary>
     public static async Task<IResult> ConnectAsync(
         string providerConfigKey, Caller caller, HttpContext context, FlowPreparation preparation, AuthorizationGrants grants,
-        FlowReporter reporter, FlowLog flowLog, CancellationToken cancellationToken)
+        FlowReporter reporter, FlowLog flowLog, EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
         var webSocketClientId = QueryRules.Last(query, "ws_client_id");
+        var returnTo = QueryRules.Last(query, ReturnAddress.QueryKey) is { } requested
+            ? ReturnAddress.Check(requested, (await environments.GetSettingsAsync(caller.EnvironmentId, cancellationToken)).AllowedOrigins, urls.ConnectUi)
+            : (string?)null;
+        if (returnTo.Failed)
+        {
+            return returnTo.Error;
+        }
+
         var prepared = await preparation.PrepareAsync(caller, providerConfigKey, query, cancellationToken);
         if (prepared.Failed)
         {
-            return await reporter.FailAsync(prepared.Error, webSocketClientId, providerConfigKey, "", cancellationToken);
+            return await reporter.FailAsync(prepared.Error, webSocketClientId, providerConfigKey, "", cancellationToken, returnTo.Value);
         }
 
-        var started = await grants.For(prepared.Value.Entry.Provider).StartAsync(prepared.Value, cancellationToken);
+        var flow = prepared.Value with { ReturnTo = returnTo.Value };
+        var started = await grants.For(flow.Entry.Provider).StartAsync(flow, cancellationToken);
         if (started.Failed)
         {
-            flowLog.RecordStartFailure(prepared.Value, started.Error);
-            return await reporter.FailAsync(started.Error, webSocketClientId, providerConfigKey, prepared.Value.Entry.ConnectionId, cancellationToken);
+            flowLog.RecordStartFailure(flow, started.Error);
+            return await reporter.FailAsync(started.Error, webSocketClientId, providerConfigKey, flow.Entry.ConnectionId, cancellationToken, returnTo.Value);
         }
 
         context.Response.Cookies.Append(OAuthSessionStore.CookieName(started.Value.State), started.Value.Binding, new CookieOptions
@@ -80,7 +93,7 @@ public static class OAuthEndpoints
         context.Response.Cookies.Delete(OAuthSessionStore.CookieName(state), new CookieOptions { Path = "/" });
         var (outcome, integrationKey) = await callback.CompleteAsync(consumed, binding, query, cancellationToken);
         return outcome.Failed
-            ? await reporter.FailAsync(outcome.Error, flow.WebSocketClientId, integrationKey, flow.ConnectionId, cancellationToken)
-            : await reporter.SucceedAsync(flow.WebSocketClientId, integrationKey, outcome.Value, cancellationToken);
+            ? await reporter.FailAsync(outcome.Error, flow.WebSocketClientId, integrationKey, flow.ConnectionId, cancellationToken, flow.ReturnTo)
+            : await reporter.SucceedAsync(flow.WebSocketClientId, integrationKey, outcome.Value, cancellationToken, flow.ReturnTo);
     }
 }

@@ -21,7 +21,10 @@ public sealed record FlowSecrets(
     public override string ToString() => "FlowSecrets [redacted]";
 }
 
-/// <summary>One OAuth flow between its start (<c>/oauth/connect</c>) and its callback.</summary>
+/// <summary>
+/// One OAuth flow between its start (<c>/oauth/connect</c>) and its callback. <paramref name="ReturnTo"/> is set in redirect
+/// mode: the checked page the callback sends the browser back to, instead of the popup's result page.
+/// </summary>
 public sealed record OAuthFlow(
     long EnvironmentId,
     long IntegrationId,
@@ -32,7 +35,8 @@ public sealed record OAuthFlow(
     FlowOwnership Ownership,
     string? WebSocketClientId,
     FlowSecrets Secrets,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset ExpiresAt,
+    string? ReturnTo = null)
 {
     public override string ToString() => $"OAuthFlow {{ {ConnectionId} [secrets redacted] }}";
 }

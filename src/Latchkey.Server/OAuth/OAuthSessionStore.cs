@@ -27,9 +27,9 @@ public sealed class OAuthSessionStore(Database database, SecretCodec codec, Toke
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO oauth_sessions (uid, state_hash, browser_binding_hash, environment_id, integration_id, connection_id,
-                connect_session_id, callback_url, connection_config, ownership, ws_client_id, secrets_sealed, expires_at, created_at)
+                connect_session_id, callback_url, connection_config, ownership, ws_client_id, secrets_sealed, expires_at, created_at, return_to)
             VALUES (@uid, @stateHash, @bindingHash, @EnvironmentId, @IntegrationId, @ConnectionId, @ConnectSessionId, @CallbackUrl,
-                @config, @ownership, @WebSocketClientId, @secrets, @expiresAt, @now)
+                @config, @ownership, @WebSocketClientId, @secrets, @expiresAt, @now, @ReturnTo)
             """,
             new
             {
@@ -44,6 +44,7 @@ public sealed class OAuthSessionStore(Database database, SecretCodec codec, Toke
                 config = flow.ConnectionConfig.ToJsonString(),
                 ownership = JsonSerializer.Serialize(flow.Ownership, Json),
                 flow.WebSocketClientId,
+                flow.ReturnTo,
                 secrets = codec.Seal(JsonSerializer.Serialize(flow.Secrets, Json), Field(flow.EnvironmentId, uid)),
                 expiresAt = flow.ExpiresAt.ToUnixTimeMilliseconds(),
                 now,
@@ -64,7 +65,7 @@ public sealed class OAuthSessionStore(Database database, SecretCodec codec, Toke
                 RETURNING uid AS Uid, browser_binding_hash AS BrowserBindingHash, environment_id AS EnvironmentId,
                     integration_id AS IntegrationId, connection_id AS ConnectionId, connect_session_id AS ConnectSessionId,
                     callback_url AS CallbackUrl, connection_config AS ConnectionConfig, ownership AS Ownership,
-                    ws_client_id AS WebSocketClientId, secrets_sealed AS SecretsSealed, expires_at AS ExpiresAt
+                    ws_client_id AS WebSocketClientId, secrets_sealed AS SecretsSealed, expires_at AS ExpiresAt, return_to AS ReturnTo
                 """,
                 new { hash }, cancellationToken: cancellationToken));
             if (row is not null)
@@ -72,7 +73,7 @@ public sealed class OAuthSessionStore(Database database, SecretCodec codec, Toke
                 var secrets = JsonSerializer.Deserialize<FlowSecrets>(codec.Open(row.SecretsSealed, Field(row.EnvironmentId, row.Uid)), Json)!;
                 var flow = new OAuthFlow(row.EnvironmentId, row.IntegrationId, row.ConnectionId, row.ConnectSessionId, row.CallbackUrl,
                     JsonNode.Parse(row.ConnectionConfig)!.AsObject(), JsonSerializer.Deserialize<FlowOwnership>(row.Ownership, Json)!,
-                    row.WebSocketClientId, secrets, DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt));
+                    row.WebSocketClientId, secrets, DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt), row.ReturnTo);
                 return new ConsumedFlow(flow, row.BrowserBindingHash);
             }
         }
@@ -131,6 +132,8 @@ public sealed class OAuthSessionStore(Database database, SecretCodec codec, Toke
         public required string SecretsSealed { get; init; }
 
         public long ExpiresAt { get; init; }
+
+        public string? ReturnTo { get; init; }
     }
 }
 

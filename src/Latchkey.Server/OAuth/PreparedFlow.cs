@@ -13,7 +13,8 @@ public sealed record PreparedFlow(
     string? WebSocketClientId,
     string CallbackUrl,
     FlowSecrets Secrets,
-    FlowOwnership Ownership)
+    FlowOwnership Ownership,
+    string? ReturnTo = null)
 {
     public override string ToString() => $"PreparedFlow {{ {Entry.Integration.UniqueKey} [secrets redacted] }}";
 }

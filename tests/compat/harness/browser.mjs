@@ -14,15 +14,17 @@ const chromiumFlags = [
 
 /**
  * Launches Chromium with a fresh profile folder (DESIGN.md "Browser tests"). `popupBlocker: true` keeps Chromium's
- * own popup blocker on (Playwright turns it off by default), for tests of what a blocked popup does.
+ * own popup blocker on (Playwright turns it off by default), for tests of what a blocked popup does. `device` takes
+ * Playwright's emulation options (viewport, hasTouch, isMobile, userAgent, deviceScaleFactor) for a phone.
  */
-export async function launchBrowser({ popupBlocker = false } = {}) {
+export async function launchBrowser({ popupBlocker = false, device = {} } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'latchkey-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: chromiumFlags,
     ...(popupBlocker ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
+    ...device,
   });
   return {
     context,

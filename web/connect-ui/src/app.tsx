@@ -8,6 +8,7 @@ import { buildFields, initialValues, type Field, type Values } from './lib/form'
 import type { PageParams } from './lib/params';
 import { postToParent, type CallbackPayload } from './lib/parent';
 import { sampleApi } from './lib/sample';
+import { forgetOutcomeInAddress } from './lib/redirect';
 import { createTelemetry } from './lib/telemetry';
 import { applyTheme, effectiveTheme } from './lib/theme';
 import type { ConnectUISettings, Integration, Provider, Session } from './lib/types';
@@ -34,7 +35,7 @@ type Screen =
   | { kind: 'fatal'; reason: 'expired' | 'missing' | 'failed' }
   | { kind: 'list' }
   | { kind: 'form' }
-  | { kind: 'success'; result: AuthResult; at: Date }
+  | { kind: 'success'; result: AuthResult; at: Date; provider: string }
   | { kind: 'failure'; type: string; message: string };
 
 export interface Selection {
@@ -73,7 +74,9 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
     if (bus.token && !token) setToken(bus.token);
     if (token || params.preview) return;
     if (params.standalone) {
-      setScreen({ kind: 'fatal', reason: 'missing' });
+      // Back from the provider without the token (storage refused): the outcome is still worth showing.
+      if (params.redirectResult) showReturned(params.redirectResult.providerConfigKey);
+      else setScreen({ kind: 'fatal', reason: 'missing' });
       return;
     }
     const timer = setTimeout(() => {
@@ -108,6 +111,13 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
         const list = await reads.integrations;
         if (cancelled) return;
         setIntegrations(list);
+        if (params.redirectResult) {
+          const returnedTo = list.find((i) => i.unique_key === params.redirectResult?.providerConfigKey);
+          // The form behind the outcome, so that "Try again" returns to it.
+          if (returnedTo) await open(returnedTo, loaded, list.length === 1, api);
+          if (!cancelled) showReturned(returnedTo?.display_name ?? params.redirectResult.providerConfigKey);
+          return;
+        }
         const allowed = loaded.allowed_integrations ?? [];
         const direct = loaded.isReconnecting && allowed.length >= 1
           ? list.find((i) => i.unique_key === allowed[0])
@@ -125,6 +135,23 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
     })();
     return () => { cancelled = true; };
   }, [token]);
+
+  // The page is the return address of an OAuth flow in redirect mode: its outcome, as the popup's would have shown.
+  // Nothing goes to a parent: a standalone page has none, and an embedded UI never returns to itself.
+  function showReturned(provider: string) {
+    const returned = params.redirectResult;
+    if (!returned) return;
+    forgetOutcomeInAddress();
+    if (returned.type === 'success') {
+      const { providerConfigKey, connectionId, isPending } = returned;
+      telemetry('view:success', providerConfigKey);
+      setScreen({ kind: 'success', result: { providerConfigKey, connectionId, isPending }, at: new Date(), provider });
+    } else if (expiredCodes.has(returned.errorType)) {
+      setScreen({ kind: 'fatal', reason: 'expired' });
+    } else {
+      setScreen({ kind: 'failure', type: returned.errorType, message: returned.errorMessage });
+    }
+  }
 
   async function open(integration: Integration, current: Session | null, single: boolean, api = apiFor(token)) {
     setScreen({ kind: 'loading' });
@@ -185,7 +212,7 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
             onOutcome={(outcome) => {
               if ('result' in outcome) {
                 setDirty(false);
-                setScreen({ kind: 'success', result: outcome.result, at: new Date() });
+                setScreen({ kind: 'success', result: outcome.result, at: new Date(), provider: selection.integration.display_name });
               } else if (expiredCodes.has(outcome.type)) {
                 setScreen({ kind: 'fatal', reason: 'expired' });
               } else {
@@ -193,8 +220,8 @@ export function App({ params, messages, bus }: { params: PageParams; messages: M
               }
             }} />
         )}
-        {screen.kind === 'success' && selection && (
-          <Success t={t} provider={selection.integration.display_name} at={screen.at} standalone={params.standalone} onFinish={() => requestClose('click:finish')} />
+        {screen.kind === 'success' && (
+          <Success t={t} provider={screen.provider} at={screen.at} standalone={params.standalone} onFinish={() => requestClose('click:finish')} />
         )}
         {screen.kind === 'failure' && (
           <Failure t={t} type={screen.type} message={screen.message} provider={selection?.integration.display_name ?? ''}

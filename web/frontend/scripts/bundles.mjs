@@ -1,4 +1,4 @@
-// The three published bundles, with paths relative to the package folder (where npm runs scripts).
+// The four published bundles, with paths relative to the package folder (where npm runs scripts).
 // Shared by the build and by the test that runs the <script> bundle.
 import { basename } from 'node:path';
 import { build } from 'esbuild';
@@ -26,7 +26,7 @@ const coreAsExternal = {
   },
 };
 
-/** @type {Record<'esm' | 'react' | 'global', import('esbuild').BuildOptions>} */
+/** @type {Record<'esm' | 'react' | 'redirect' | 'global', import('esbuild').BuildOptions>} */
 export const bundles = {
   esm: { ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/index.js' },
   react: {
@@ -37,6 +37,7 @@ export const bundles = {
     external: ['react'],
     plugins: [coreAsExternal],
   },
+  redirect: { ...common, entryPoints: ['src/redirect.ts'], format: 'esm', outfile: 'dist/redirect.js' },
   global: { ...common, entryPoints: ['src/global.ts'], format: 'iife', outfile: 'dist/latchkey-frontend.global.js' },
 };
 

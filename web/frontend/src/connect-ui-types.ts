@@ -24,6 +24,13 @@ export interface ConnectUIProps {
    * instead of full-screen over the page; the page keeps its scrolling.
    */
   container?: HTMLElement;
+  /**
+   * `'redirect'` (Latchkey only): OAuth leaves this page for the provider instead of opening a popup, and comes back to
+   * this page's address with the outcome in its query (`readRedirectResult` of `@latchkey/frontend/redirect`).
+   * This page's origin must be one of the environment's allowed origins. `'popup'` forces the popup. Default: the
+   * popup (a standalone connect link switches to redirect on touch devices by itself).
+   */
+  oauthMode?: 'popup' | 'redirect';
 }
 
 export type OnConnectEvent = (event: ConnectUIEvent) => void;

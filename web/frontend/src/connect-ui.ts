@@ -70,7 +70,7 @@ export class ConnectUI {
 
   // Spec §2.10: trailing slash (the UI loads its assets relatively), then apiURL always, the rest only when set.
   private _iframeURL(): URL {
-    const { baseURL = defaultBaseURL, apiURL = defaultApiURL, detectClosedAuthWindow, lang, themeOverride, container } = this._props;
+    const { baseURL = defaultBaseURL, apiURL = defaultApiURL, detectClosedAuthWindow, lang, themeOverride, container, oauthMode } = this._props;
     let url: URL;
     try {
       url = new URL(baseURL);
@@ -83,6 +83,8 @@ export class ConnectUI {
     if (lang) url.searchParams.set('lang', lang);
     if (themeOverride) url.searchParams.set('theme', themeOverride);
     if (container) url.searchParams.set('embedded', 'true');
+    // Redirect mode comes back to this page (spec §2.10's parameters are unchanged when it is not asked for).
+    if (oauthMode) url.searchParams.set('oauthMode', oauthMode), url.searchParams.set('returnURL', location.href);
     return url;
   }
 

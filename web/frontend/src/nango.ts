@@ -115,6 +115,12 @@ export class Nango {
   private _authInPopup(providerConfigKey: string, connectionId: string | undefined, options: AuthOptions): Promise<AuthResult> {
     this.clear();
     const url = `${this.hostBaseUrl}/oauth/connect/${providerConfigKey}${toQueryString(this, connectionId, options)}`;
+    if (options.redirect) {
+      // Redirect mode: no popup, no WebSocket. The top page (the Connect UI may be framed) leaves; `&` is safe, the
+      // query always has a token. Setting href is what a cross-origin frame may do to its top window.
+      top!.location.href = `${url}&return_to=${encodeURIComponent(options.redirect.returnUrl)}`;
+      return new Promise(() => {});
+    }
     this._authPopup = openAuthPopup(url, Boolean(options.detectClosedAuthWindow), this._popupSettings);
     return this._authPopup.result;
   }

@@ -42,6 +42,13 @@ export interface AuthOptions extends ConnectionConfig {
   detectClosedAuthWindow?: boolean;
   /** `'outbound'` for OAuth 2 integrations where the provider starts the installation. */
   installation?: 'outbound';
+  /**
+   * Redirect mode (Latchkey only), for OAuth integrations: the page itself goes to the provider instead of a popup, and
+   * comes back to `returnUrl` with the outcome in its query (read it with `readRedirectResult` from
+   * `@latchkey/frontend/redirect`). `returnUrl` must be on one of the environment's allowed origins. The returned
+   * promise never settles: the page is leaving.
+   */
+  redirect?: { returnUrl: string };
 }
 
 /** What `auth()` and `reconnect()` resolve with (spec §2.9). */

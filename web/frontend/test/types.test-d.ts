@@ -13,6 +13,7 @@ import Nango, {
   type ConnectionConfig,
 } from '../src/index.js';
 import { useConnectUI } from '../src/react/index.js';
+import { readRedirectResult, type RedirectResult } from '../src/redirect.js';
 
 const sameClass: typeof Nango = NamedNango;
 
@@ -108,3 +109,13 @@ export function Component() {
 }
 
 export { anyCode, asError, config, error, frame, known, noVerdict, options, props, sameClass };
+
+// Redirect mode (issue 19): a return address is required; the outcome's reader is its own entry.
+void nango.auth('github', { redirect: { returnUrl: 'https://app.example.com/done' } });
+// @ts-expect-error redirect needs its returnUrl
+void nango.auth('github', { redirect: {} });
+nango.openConnectUI({ oauthMode: 'redirect' });
+// @ts-expect-error only 'popup' or 'redirect'
+nango.openConnectUI({ oauthMode: 'tab' });
+const returned: RedirectResult | null = readRedirectResult('https://app.example.com/?latchkey_result=success');
+if (returned?.type === 'error') void returned.errorType;

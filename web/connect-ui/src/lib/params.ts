@@ -1,4 +1,7 @@
 // What the page's URL says (spec §3.3). The API defaults to the UI's own origin (DESIGN decision 9).
+import { readRedirectResult, type RedirectResult } from '@latchkey/frontend/redirect';
+import { recallToken } from './redirect';
+
 export interface PageParams {
   apiURL: string;
   apiOrigin: string;
@@ -10,6 +13,12 @@ export interface PageParams {
   /** `embedded=true`: the compact layout for a product's own panel (no backdrop, fills the frame). */
   embedded: boolean;
   standalone: boolean;
+  /** `oauthMode`: 'redirect' leaves the page for the provider instead of a popup; 'popup' never does (issue 19). */
+  oauthMode: 'popup' | 'redirect' | null;
+  /** `returnURL`: where an embedded UI in redirect mode sends the outcome (the page that embeds it, set by the SDK). */
+  returnURL: string | null;
+  /** The outcome of an OAuth flow in redirect mode, when the page is its return address. */
+  redirectResult: RedirectResult | null;
 }
 
 export function readParams(location: { search: string; origin: string }, standalone: boolean): PageParams {
@@ -26,16 +35,22 @@ export function readParams(location: { search: string; origin: string }, standal
     apiOrigin = location.origin;
   }
   const theme = query.get('theme');
+  const oauthMode = query.get('oauthMode');
+  const redirectResult = readRedirectResult(new URL(location.search, `${location.origin}/`));
   return {
     apiURL,
     apiOrigin,
-    sessionToken: query.get('session_token'),
+    // Back from the provider, the token is not in the address (the server refuses a return address that carries one).
+    sessionToken: query.get('session_token') ?? (redirectResult ? recallToken() : null),
     lang: query.get('lang'),
     theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : null,
     detectClosedAuthWindow: query.get('detectClosedAuthWindow') === 'true',
     preview: query.get('preview') === 'true',
     embedded: query.get('embedded') === 'true',
     standalone,
+    oauthMode: oauthMode === 'popup' || oauthMode === 'redirect' ? oauthMode : null,
+    returnURL: query.get('returnURL'),
+    redirectResult,
   };
 }
 

@@ -8,6 +8,7 @@ import type { MessageKey, Translator } from '../i18n';
 import { docLinks, submission, usesPopup, validate, type Field, type Problem, type Values } from '../lib/form';
 import { websocketsPathFor, type PageParams } from '../lib/params';
 import { postToParent } from '../lib/parent';
+import { redirectTarget, rememberToken } from '../lib/redirect';
 import type { Telemetry } from '../lib/telemetry';
 import type { Session } from '../lib/types';
 
@@ -72,14 +73,19 @@ export function ConnectForm(props: {
     const sent = submission(fields, values);
     nango.clear();
     let attempt: Promise<AuthResult>;
+    const options: Record<string, unknown> = { params: sent.params, detectClosedAuthWindow: params.detectClosedAuthWindow };
     try {
       if (provider.auth_mode === 'NONE') {
         attempt = nango.create(key, { params: sent.params });
       } else if (popup) {
         const overrides = sent.credentials;
-        const options: Record<string, unknown> = { params: sent.params, detectClosedAuthWindow: params.detectClosedAuthWindow };
         if (overrides['oauth_client_id_override'] || overrides['oauth_client_secret_override'] || overrides['oauth_refresh_token_override']) {
           options['credentials'] = { oauth_client_id_override: '', oauth_client_secret_override: '', ...overrides };
+        }
+        const returnUrl = redirectTarget(params, window.location, false);
+        if (returnUrl) {
+          leaveForProvider(options, returnUrl);
+          return;
         }
         attempt = nango.auth(key, options as AuthOptions);
       } else {
@@ -110,6 +116,13 @@ export function ConnectForm(props: {
         setSubmitting(false);
         const type = error instanceof AuthError ? error.type : 'unknown_error';
         const message = error instanceof Error ? error.message : String(error);
+        // A connect link whose popup was refused (an in-app browser) goes by redirect instead of giving up.
+        const returnUrl = type === 'blocked_by_browser' && popup ? redirectTarget(params, window.location, true) : null;
+        if (returnUrl) {
+          props.telemetry('popup:blocked_by_browser', key);
+          leaveForProvider(options, returnUrl);
+          return;
+        }
         postToParent({ type: 'error', payload: { errorType: type, errorMessage: message } });
         if (type === 'blocked_by_browser' || type === 'window_closed') {
           props.telemetry(type === 'blocked_by_browser' ? 'popup:blocked_by_browser' : 'popup:closed_early', key);
@@ -120,6 +133,14 @@ export function ConnectForm(props: {
         props.onOutcome({ type, message });
       },
     );
+  }
+
+  // Redirect mode: the page goes to the provider and comes back with the outcome (lib/redirect.ts); the promise of
+  // auth() never settles. A standalone page keeps its session token for its return.
+  function leaveForProvider(options: Record<string, unknown>, returnUrl: string) {
+    if (params.standalone) rememberToken(props.token);
+    setSubmitting(true);
+    void nango.auth(key, { ...options, redirect: { returnUrl } } as AuthOptions);
   }
 
   const problemCount = Object.keys(problems).length;
