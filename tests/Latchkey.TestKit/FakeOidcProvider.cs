@@ -55,10 +55,25 @@ public sealed class FakeOidcProvider : IAsyncDisposable
     /// <summary>Why the last token request was refused, for a test's failure message.</summary>
     public string? LastTokenRefusal { get; private set; }
 
-    public static async Task<FakeOidcProvider> StartAsync()
+    /// <summary>
+    /// Starts on a free loopback port. <paramref name="hostName"/> <c>localhost</c> makes the issuer another site than a
+    /// Latchkey on 127.0.0.1, as a real provider is (browsers ignore ports when they compare sites for SameSite cookies).
+    /// </summary>
+    public static async Task<FakeOidcProvider> StartAsync(string hostName = "127.0.0.1")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (hostName == "localhost")
+            {
+                // Both loopbacks on one port, whichever "localhost" resolves to first.
+                kestrel.ListenLocalhost(FreePort());
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+            }
+        });
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeOidcProvider(app);
@@ -68,7 +83,8 @@ public sealed class FakeOidcProvider : IAsyncDisposable
         app.MapPost("/authorize", fake.AuthorizeFormAsync);
         app.MapPost("/token", fake.TokenAsync);
         await app.StartAsync();
-        fake.Issuer = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        fake.Issuer = $"http://{hostName}:{port}";
         return fake;
     }
 
@@ -195,6 +211,13 @@ public sealed class FakeOidcProvider : IAsyncDisposable
             Expires = now.AddMinutes(5),
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key) { KeyId = _keyId }, SecurityAlgorithms.RsaSha256),
         });
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     // client_secret_post, or client_secret_basic (RFC 6749 §2.3.1: each part form-encoded before base64).

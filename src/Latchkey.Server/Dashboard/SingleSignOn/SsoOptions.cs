@@ -68,7 +68,7 @@ public sealed class SsoOptions
         var problems = new List<string>();
         if (missing.Length > 0)
         {
-            problems.Add($"Single sign-on needs {AuthoritySetting}, {ClientIdSetting}, {ClientSecretSetting} and {AllowedDomainsSetting} together; {string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing.");
+            problems.Add($"Single sign-on needs {AuthoritySetting}, {ClientIdSetting}, {ClientSecretSetting} and {AllowedDomainsSetting} together; {Listed(missing)} {(missing.Length == 1 ? "is" : "are")} missing.");
         }
 
         if (Authority is not null && !IsAllowedAuthority(Authority))
@@ -94,6 +94,8 @@ public sealed class SsoOptions
 
     private static bool IsAllowedAuthority(string authority) =>
         Uri.TryCreate(authority, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
+
+    private static string Listed(string[] names) => names.Length == 1 ? names[0] : $"{string.Join(", ", names[..^1])} and {names[^1]}";
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
