@@ -14,8 +14,9 @@ public static class SsoEndpoints
 {
     public static void Map(RouteGroupBuilder open)
     {
-        open.MapGet("/sso", StartAsync);
-        open.MapGet("/sso/complete", CompleteAsync);
+        // Counted with the password logins of the address: each start may cost the provider a round trip, each end a write.
+        open.MapGet("/sso", StartAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
+        open.MapGet("/sso/complete", CompleteAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
     }
 
     /// <summary>Sends the browser to the provider (the handler adds state, nonce and the PKCE challenge).</summary>
