@@ -26,11 +26,15 @@ public static class AuditActions
     public const string LoginSucceeded = "login.succeeded";
     public const string LoginFailed = "login.failed";
     public const string Logout = "logout";
+    public const string SsoLoginSucceeded = "login.sso_succeeded";
+    public const string SsoLoginRefused = "login.sso_refused";
+    public const string UserCreatedBySso = "user.created_by_sso";
 
     public static readonly IReadOnlyList<string> All =
     [
         IntegrationCreated, IntegrationUpdated, IntegrationDeleted, IntegrationCredentialsRevealed, ConnectionDeleted, CredentialsRevealed,
         ConnectLinkCreated, SettingsUpdated, SecretKeyRotated, SecretKeyRevealed, SigningKeyRotated, SigningKeyRemoved, WebhookRedelivered,
         UserInvited, UserInvitationRenewed, UserJoined, UserRolesChanged, UserDisabled, UserEnabled, UserRemoved, LoginSucceeded, LoginFailed, Logout,
+        SsoLoginSucceeded, SsoLoginRefused, UserCreatedBySso,
     ];
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Audit;
 using Latchkey.Server.Dashboard.Pages;
+using Latchkey.Server.Dashboard.SingleSignOn;
 using Latchkey.Server.Dashboard.Team;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting.Validation;
@@ -71,8 +72,8 @@ public static class DashboardAccess
         return Results.Redirect($"/dashboard/{Uri.EscapeDataString(first?.Name ?? "dev")}/connections");
     }
 
-    public static IResult ShowLogin(HttpContext http, DashboardContexts contexts, string? returnUrl, string? joined) =>
-        LoginPage(contexts.Csrf(http), returnUrl, problem: null, StatusCodes.Status200OK, joined is null ? null : "Your password is set. Log in with it.");
+    public static IResult ShowLogin(HttpContext http, DashboardContexts contexts, string? returnUrl, string? joined, string? sso) =>
+        LoginPage(contexts.Csrf(http), returnUrl, problem: SsoRefusals.Sentence(sso), StatusCodes.Status200OK, joined is null ? null : "Your password is set. Log in with it.");
 
     public static async Task<IResult> LogInAsync(
         HttpContext http, IFormCollection form, UserStore users, DashboardSessions sessions, LoginThrottle throttle, DashboardContexts contexts, AuditTrail audit,

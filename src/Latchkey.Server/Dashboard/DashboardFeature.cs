@@ -1,3 +1,4 @@
+using Latchkey.Server.Dashboard.SingleSignOn;
 using Latchkey.Server.Dashboard.Team;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Cors;
@@ -47,6 +48,7 @@ public static class DashboardFeature
             .Validate(options => options.Port is >= 1 and <= 65535, "LATCHKEY_SMTP_PORT must be a port number.")
             .Validate(options => options.Tls is "starttls" or "tls" or "none", "LATCHKEY_SMTP_TLS must be starttls, tls or none.")
             .ValidateOnStart();
+        builder.AddSingleSignOn();
         builder.Services.AddHostedService<AdminBootstrap>();
         builder.Services.AddSingleton<DashboardContexts>();
         builder.Services.AddSingleton<DashboardSessions>();
@@ -60,7 +62,9 @@ public static class DashboardFeature
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        builder.Services.AddAuthentication().AddCookie(Scheme, options =>
+        // The default scheme, named: the authentication middleware reads this cookie before antiforgery, which binds form
+        // tokens to the user. With one scheme it was the default implicitly; single sign-on adds two more.
+        builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
         {
             options.Cookie.Name = "lk_dashboard";
             options.Cookie.Path = "/dashboard";
@@ -114,6 +118,7 @@ public static class DashboardFeature
         open.MapGet("/invitation", InvitationPages.ShowAsync);
         open.MapPost("/invitation", InvitationPages.AcceptAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/assets/{file}", DashboardAssets.Serve);
+        SsoEndpoints.Map(open);
 
         // Every route below declares the permission it needs; DashboardAuthorization refuses a route without one.
         var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())

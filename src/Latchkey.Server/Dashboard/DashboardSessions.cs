@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -37,6 +38,15 @@ public sealed class DashboardSessions(Database database, TimeProvider clock)
             "INSERT INTO dashboard_sessions (id_hash, email, created_at, last_seen_at) VALUES (@hash, @email, @now, @now)",
             new { hash = Hash(id), email, now }, cancellationToken: cancellationToken));
         return id;
+    }
+
+    /// <summary>Starts a session for a user already checked and sets the login cookie naming it (single sign-on's last step).</summary>
+    public async Task SignInAsync(HttpContext http, string email, CancellationToken cancellationToken)
+    {
+        var session = await StartAsync(email, cancellationToken);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Email, email), new Claim(ClaimTypes.Name, email), new Claim(ClaimType, session)], DashboardFeature.Scheme);
+        await http.SignInAsync(DashboardFeature.Scheme, new ClaimsPrincipal(identity));
     }
 
     /// <summary>The session's e-mail when it still exists and has been used within <see cref="IdleLifetime"/>, else null.</summary>

@@ -21,6 +21,7 @@ public static class UrlLoggingGuard
         "Microsoft.AspNetCore.HttpLogging",               // request lines and headers, should anyone enable it
         "Microsoft.AspNetCore.Server.Kestrel",            // bad-request lines echo the request target
         "System.Net.Http.HttpClient",                     // "Sending HTTP request GET https://provider/…?code=…"
+        "Microsoft.AspNetCore.Authentication.OpenIdConnect", // dashboard SSO at Trace: "Received message: '…?code=…&state=…'"
     ];
 
     public static IServiceCollection AddUrlLoggingGuard(this IServiceCollection services) =>

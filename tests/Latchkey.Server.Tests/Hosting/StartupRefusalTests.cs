@@ -39,6 +39,8 @@ public sealed partial class StartupRefusalTests
     [InlineData("LATCHKEY_PROVIDERS_FILE", "{missing}", "LATCHKEY_PROVIDERS_FILE names a file that does not exist")]
     [InlineData("LATCHKEY_TLS_CERT_FILE", "{file}", "LATCHKEY_TLS_CERT_FILE")]
     [InlineData("LATCHKEY_CONNECT_UI_DIR", "{missing}", "LATCHKEY_CONNECT_UI_DIR must name a folder")]
+    [InlineData("LATCHKEY_SSO_OIDC_AUTHORITY", "https://login.example.com", "Single sign-on needs LATCHKEY_SSO_OIDC_AUTHORITY, LATCHKEY_SSO_OIDC_CLIENT_ID, LATCHKEY_SSO_OIDC_CLIENT_SECRET and LATCHKEY_SSO_ALLOWED_DOMAINS together")]
+    [InlineData("LATCHKEY_SSO_OIDC_CLIENT_SECRET", Password, "LATCHKEY_SSO_OIDC_AUTHORITY, LATCHKEY_SSO_OIDC_CLIENT_ID and LATCHKEY_SSO_ALLOWED_DOMAINS are missing")]
     public async Task BadSetting_StopsTheProcess_WithOneSentenceNamingIt_AndExitCode1(string setting, string value, string sentence)
     {
         var folder = Directory.CreateTempSubdirectory("latchkey-refusal-").FullName;

@@ -37,7 +37,7 @@ export async function startFakeWorld() {
     });
     child.once('exit', (code) => reject(new Error(`FakeWorld exited with ${code}; build it first (dotnet build)`)));
   });
-  const { baseUrl, providersFile } = JSON.parse(first);
+  const { baseUrl, providersFile, oidc } = JSON.parse(first);
   const control = async (body) => {
     const response = await fetch(`${baseUrl}/_control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return response.json();
@@ -45,6 +45,8 @@ export async function startFakeWorld() {
   return {
     baseUrl,
     providersFile,
+    /** The OpenID Connect provider for dashboard single sign-on: issuer (on localhost, another site), client id and secret. */
+    oidc,
     control,
     state: async () => (await fetch(`${baseUrl}/_control/state`)).json(),
     issuedSecrets: async () => (await fetch(`${baseUrl}/_control/issued`)).json(),

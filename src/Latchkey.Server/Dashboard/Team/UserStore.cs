@@ -118,6 +118,33 @@ public sealed class UserStore(Database database, TimeProvider clock)
         return id is { } found ? new DashboardUser(found, email, await RolesAsync(connection, found, cancellationToken)) : null;
     }
 
+    /// <summary>
+    /// The user single sign-on found for this e-mail, or created with these roles when there is none (null: disabled).
+    /// An existing user keeps their roles. Two first sign-ins at once, on two instances, create one user.
+    /// </summary>
+    public async Task<(DashboardUser? User, bool Created)> FindOrCreateForSsoAsync(string email, IReadOnlyDictionary<long, DashboardRole> roles, CancellationToken cancellationToken)
+    {
+        var normalised = Normalise(email);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        var created = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            INSERT INTO dashboard_users (email, created_at, updated_at) VALUES (@normalised, @now, @now)
+            ON CONFLICT (email) DO NOTHING RETURNING id
+            """, new { normalised, now }, transaction, cancellationToken: cancellationToken));
+        if (created is { } id)
+        {
+            await WriteRolesAsync(connection, transaction, id, roles, cancellationToken);
+        }
+
+        var existing = await connection.QuerySingleAsync<Credentials>(new CommandDefinition(
+            "SELECT id AS Id, disabled_at AS DisabledAt FROM dashboard_users WHERE email = @normalised", new { normalised }, transaction, cancellationToken: cancellationToken));
+        var user = existing.DisabledAt is null ? new DashboardUser(existing.Id, normalised, await RolesAsync(connection, transaction, existing.Id, cancellationToken)) : null;
+        await transaction.CommitAsync(cancellationToken);
+        return (user, created is not null);
+    }
+
     public async Task<IReadOnlyList<TeamMember>> ListAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -204,9 +231,12 @@ public sealed class UserStore(Database database, TimeProvider clock)
         }
     }
 
-    private static async Task<IReadOnlyDictionary<long, DashboardRole>> RolesAsync(DbConnection connection, long userId, CancellationToken cancellationToken) =>
+    private static Task<IReadOnlyDictionary<long, DashboardRole>> RolesAsync(DbConnection connection, long userId, CancellationToken cancellationToken) =>
+        RolesAsync(connection, null, userId, cancellationToken);
+
+    private static async Task<IReadOnlyDictionary<long, DashboardRole>> RolesAsync(DbConnection connection, DbTransaction? transaction, long userId, CancellationToken cancellationToken) =>
         ToRoles((await connection.QueryAsync<RoleRow>(new CommandDefinition(
-            "SELECT user_id AS UserId, environment_id AS EnvironmentId, role AS Role FROM dashboard_user_roles WHERE user_id = @userId", new { userId }, cancellationToken: cancellationToken)))
+            "SELECT user_id AS UserId, environment_id AS EnvironmentId, role AS Role FROM dashboard_user_roles WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken)))
             .Select(r => (r.EnvironmentId, r.Role)));
 
     private static Dictionary<long, DashboardRole> ToRoles(IEnumerable<(long EnvironmentId, string Role)> rows) =>
@@ -220,6 +250,8 @@ public sealed class UserStore(Database database, TimeProvider clock)
     // Rows are init-only properties: Dapper converts SQLite's and PostgreSQL's integer types into them.
     private sealed record Credentials
     {
+        public long Id { get; init; }
+
         public string? Hash { get; init; }
 
         public long? DisabledAt { get; init; }
