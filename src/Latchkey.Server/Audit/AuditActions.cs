@@ -26,11 +26,18 @@ public static class AuditActions
     public const string LoginSucceeded = "login.succeeded";
     public const string LoginFailed = "login.failed";
     public const string Logout = "logout";
+    public const string MfaEnrolled = "mfa.enrolled";
+    public const string MfaRemoved = "mfa.removed";
+    public const string MfaReset = "mfa.reset";
+    public const string MfaRecoveryCodeUsed = "mfa.recovery_code_used";
+    public const string MfaLoginFailed = "mfa.login_failed";
+    public const string MfaRequirementChanged = "mfa.requirement_changed";
 
     public static readonly IReadOnlyList<string> All =
     [
         IntegrationCreated, IntegrationUpdated, IntegrationDeleted, IntegrationCredentialsRevealed, ConnectionDeleted, CredentialsRevealed,
         ConnectLinkCreated, SettingsUpdated, SecretKeyRotated, SecretKeyRevealed, SigningKeyRotated, SigningKeyRemoved, WebhookRedelivered,
         UserInvited, UserInvitationRenewed, UserJoined, UserRolesChanged, UserDisabled, UserEnabled, UserRemoved, LoginSucceeded, LoginFailed, Logout,
+        MfaEnrolled, MfaRemoved, MfaReset, MfaRecoveryCodeUsed, MfaLoginFailed, MfaRequirementChanged,
     ];
 }

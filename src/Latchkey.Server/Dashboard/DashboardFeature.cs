@@ -1,3 +1,4 @@
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Dashboard.Team;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Cors;
@@ -51,6 +52,9 @@ public static class DashboardFeature
         builder.Services.AddSingleton<DashboardContexts>();
         builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<MfaFactors>();
+        builder.Services.AddSingleton<MfaChallenges>();
+        builder.Services.AddSingleton<MfaPolicy>();
         builder.Services.Configure<RateLimiterOptions>(limits => limits.AddPolicy<(string, long), LoginThrottle.PerIp>(LoginThrottle.PerIpPolicy));
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery(options =>
@@ -111,6 +115,8 @@ public static class DashboardFeature
         open.MapGet("", DashboardAccess.HomeAsync);
         open.MapGet("/login", DashboardAccess.ShowLogin);
         open.MapPost("/login", DashboardAccess.LogInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
+        open.MapGet("/login/mfa", MfaLoginPages.ShowAsync);
+        open.MapPost("/login/mfa", MfaLoginPages.VerifyAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/invitation", InvitationPages.ShowAsync);
         open.MapPost("/invitation", InvitationPages.AcceptAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/assets/{file}", DashboardAssets.Serve);
@@ -119,6 +125,10 @@ public static class DashboardFeature
         var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
             .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAuthorization.Filter);
         pages.MapPost("/logout", DashboardAccess.LogOutAsync).Requires(DashboardRight.SignedIn);
+        pages.MapGet("/account/security", AccountSecurityPages.ShowAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/totp", AccountSecurityPages.StartTotpAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/totp/confirm", AccountSecurityPages.ConfirmTotpAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/totp/remove", AccountSecurityPages.RemoveTotpAsync).Requires(DashboardRight.SignedIn);
 
         pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync).Requires(DashboardRight.ViewIntegrations);
         pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync).Requires(DashboardRight.ChangeIntegrations);

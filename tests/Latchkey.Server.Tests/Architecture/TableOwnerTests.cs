@@ -30,6 +30,10 @@ public sealed partial class TableOwnerTests
         ["dashboard_user_roles"] = "Dashboard",
         ["dashboard_invitations"] = "Dashboard",
         ["dashboard_sessions"] = "Dashboard",
+        ["dashboard_totp"] = "Dashboard",
+        ["dashboard_recovery_codes"] = "Dashboard",
+        ["dashboard_mfa_challenges"] = "Dashboard",
+        ["dashboard_settings"] = "Dashboard",
         ["data_protection_keys"] = "Vault",
         ["vault_key_checks"] = "Vault",
     };
