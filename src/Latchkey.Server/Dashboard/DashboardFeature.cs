@@ -164,6 +164,8 @@ public static class DashboardFeature
         pages.MapPost("/{env}/users/{id:long}/disable", TeamPages.DisableAsync).Requires(DashboardRight.ManageUsers);
         pages.MapPost("/{env}/users/{id:long}/enable", TeamPages.EnableAsync).Requires(DashboardRight.ManageUsers);
         pages.MapPost("/{env}/users/{id:long}/remove", TeamPages.RemoveAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/{id:long}/mfa/reset", MfaAdminPages.ResetAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/mfa-requirement", MfaAdminPages.SetRequirementAsync).Requires(DashboardRight.ManageUsers);
         return endpoints;
     }
 }

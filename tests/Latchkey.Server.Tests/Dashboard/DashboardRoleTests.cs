@@ -26,6 +26,7 @@ public sealed class DashboardRoleTests
         ("users", HttpMethod.Get, "users"), ("users.invite", HttpMethod.Post, "users"), ("users.roles", HttpMethod.Post, "users/999/roles"),
         ("users.invitation", HttpMethod.Post, "users/999/invitation"), ("users.disable", HttpMethod.Post, "users/999/disable"),
         ("users.enable", HttpMethod.Post, "users/999/enable"), ("users.remove", HttpMethod.Post, "users/999/remove"),
+        ("users.mfa-reset", HttpMethod.Post, "users/999/mfa/reset"), ("users.mfa-requirement", HttpMethod.Post, "users/mfa-requirement"),
     ];
 
     private static readonly string[] Support = ["connections.list", "connections.share-form", "connections.share", "connections.detail", "logs", "webhooks"];

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -127,9 +128,27 @@ public sealed class MfaFactors(Database database, SecretCodec codec, TimeProvide
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await RemoveTotpAsync(connection, transaction, userId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>An administrator's reset: every second factor of the user goes, so their next login needs only the password.</summary>
+    public async Task ResetAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await Database.BeginWriteAsync(connection, cancellationToken);
+        await RemoveAllAsync(connection, transaction, userId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes every second factor of a user inside the caller's transaction (a reset, or the user's removal).</summary>
+    internal static Task RemoveAllAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken) =>
+        RemoveTotpAsync(connection, transaction, userId, cancellationToken);
+
+    private static async Task RemoveTotpAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_totp WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_recovery_codes WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<TotpRow?> TotpRowAsync(long userId, CancellationToken cancellationToken)
