@@ -55,6 +55,8 @@ public static class DashboardFeature
         builder.Services.AddSingleton<MfaFactors>();
         builder.Services.AddSingleton<MfaChallenges>();
         builder.Services.AddSingleton<MfaPolicy>();
+        builder.Services.AddSingleton<PasskeyStore>();
+        builder.Services.AddSingleton<Passkeys>();
         builder.Services.Configure<RateLimiterOptions>(limits => limits.AddPolicy<(string, long), LoginThrottle.PerIp>(LoginThrottle.PerIpPolicy));
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery(options =>
@@ -117,6 +119,7 @@ public static class DashboardFeature
         open.MapPost("/login", DashboardAccess.LogInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/login/mfa", MfaLoginPages.ShowAsync);
         open.MapPost("/login/mfa", MfaLoginPages.VerifyAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
+        open.MapPost("/login/passkey", PasskeyLoginPages.SignInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/invitation", InvitationPages.ShowAsync);
         open.MapPost("/invitation", InvitationPages.AcceptAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/assets/{file}", DashboardAssets.Serve);
@@ -129,6 +132,9 @@ public static class DashboardFeature
         pages.MapPost("/account/security/totp", AccountSecurityPages.StartTotpAsync).Requires(DashboardRight.SignedIn);
         pages.MapPost("/account/security/totp/confirm", AccountSecurityPages.ConfirmTotpAsync).Requires(DashboardRight.SignedIn);
         pages.MapPost("/account/security/totp/remove", AccountSecurityPages.RemoveTotpAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/passkeys/new", PasskeyPages.StartAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/passkeys", PasskeyPages.FinishAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/passkeys/{id:long}/remove", PasskeyPages.RemoveAsync).Requires(DashboardRight.SignedIn);
 
         pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync).Requires(DashboardRight.ViewIntegrations);
         pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync).Requires(DashboardRight.ChangeIntegrations);

@@ -34,6 +34,8 @@ public sealed partial class TableOwnerTests
         ["dashboard_recovery_codes"] = "Dashboard",
         ["dashboard_mfa_challenges"] = "Dashboard",
         ["dashboard_settings"] = "Dashboard",
+        ["dashboard_passkeys"] = "Dashboard",
+        ["dashboard_webauthn_ceremonies"] = "Dashboard",
         ["data_protection_keys"] = "Vault",
         ["vault_key_checks"] = "Vault",
     };

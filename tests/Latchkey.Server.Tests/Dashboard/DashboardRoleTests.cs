@@ -89,7 +89,7 @@ public sealed class DashboardRoleTests
     public async Task EveryDashboardRoute_DeclaresTheRightItNeeds_OrIsOneOfTheOpenPages()
     {
         await using var app = await Server.StartAsync(Admin);
-        string[] open = ["/dashboard", "/dashboard/login", "/dashboard/login/mfa", "/dashboard/invitation", "/dashboard/assets/{file}"];
+        string[] open = ["/dashboard", "/dashboard/login", "/dashboard/login/mfa", "/dashboard/login/passkey", "/dashboard/invitation", "/dashboard/assets/{file}"];
 
         var undeclared = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/dashboard", StringComparison.Ordinal) == true)

@@ -15,7 +15,7 @@ public sealed record MfaStatus(bool Totp, int RecoveryCodesLeft, int Passkeys)
 }
 
 /// <summary>
-/// A user's authenticator app (TOTP) and recovery codes. The TOTP secret is sealed by the vault, bound to its row; a
+/// A user's authenticator app (TOTP) and recovery codes (passkeys: <see cref="PasskeyStore"/>). The TOTP secret is sealed by the vault, bound to its row; a
 /// code is accepted once: the step it matched is stored, and a code of that step or an earlier one is refused after,
 /// on every instance (the check and the write are one UPDATE). Recovery codes are 80-bit random values kept as SHA-256.
 /// </summary>
@@ -118,9 +118,10 @@ public sealed class MfaFactors(Database database, SecretCodec codec, TimeProvide
         var row = await connection.QuerySingleAsync<StatusRow>(new CommandDefinition(
             """
             SELECT (SELECT COUNT(*) FROM dashboard_totp WHERE user_id = @userId AND confirmed_at IS NOT NULL) AS Totp,
-                   (SELECT COUNT(*) FROM dashboard_recovery_codes WHERE user_id = @userId AND used_at IS NULL) AS RecoveryCodes
+                   (SELECT COUNT(*) FROM dashboard_recovery_codes WHERE user_id = @userId AND used_at IS NULL) AS RecoveryCodes,
+                   (SELECT COUNT(*) FROM dashboard_passkeys WHERE user_id = @userId) AS Passkeys
             """, new { userId }, cancellationToken: cancellationToken));
-        return new MfaStatus(row.Totp > 0, (int)row.RecoveryCodes, 0);
+        return new MfaStatus(row.Totp > 0, (int)row.RecoveryCodes, (int)row.Passkeys);
     }
 
     /// <summary>Removes the authenticator app and the recovery codes.</summary>
@@ -142,8 +143,11 @@ public sealed class MfaFactors(Database database, SecretCodec codec, TimeProvide
     }
 
     /// <summary>Deletes every second factor of a user inside the caller's transaction (a reset, or the user's removal).</summary>
-    internal static Task RemoveAllAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken) =>
-        RemoveTotpAsync(connection, transaction, userId, cancellationToken);
+    internal static async Task RemoveAllAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken)
+    {
+        await RemoveTotpAsync(connection, transaction, userId, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_passkeys WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
+    }
 
     private static async Task RemoveTotpAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken)
     {
@@ -188,5 +192,7 @@ public sealed class MfaFactors(Database database, SecretCodec codec, TimeProvide
         public long Totp { get; init; }
 
         public long RecoveryCodes { get; init; }
+
+        public long Passkeys { get; init; }
     }
 }

@@ -37,6 +37,7 @@ public sealed class MfaPolicy(Database database, TimeProvider clock)
             """
             SELECT COUNT(*) FROM dashboard_settings s WHERE s.name = @name AND s.value = 'true'
               AND NOT EXISTS (SELECT 1 FROM dashboard_totp t WHERE t.user_id = @userId AND t.confirmed_at IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM dashboard_passkeys p WHERE p.user_id = @userId)
             """, new { name = RequireMfa, userId }, cancellationToken: cancellationToken)) > 0;
     }
 }

@@ -128,7 +128,8 @@ public sealed class UserStore(Database database, TimeProvider clock)
             """
             SELECT u.id AS Id, u.email AS Email, u.password_hash AS Hash, u.disabled_at AS DisabledAt, u.created_at AS CreatedAt,
                    (SELECT MAX(i.expires_at) FROM dashboard_invitations i WHERE i.user_id = u.id AND i.used_at IS NULL AND i.expires_at > @now) AS InvitationExpiresAt,
-                   (SELECT COUNT(*) FROM dashboard_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS SecondFactors
+                   (SELECT COUNT(*) FROM dashboard_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+                   + (SELECT COUNT(*) FROM dashboard_passkeys p WHERE p.user_id = u.id) AS SecondFactors
             FROM dashboard_users u ORDER BY u.email
             """, new { now }, cancellationToken: cancellationToken));
         var roles = (await connection.QueryAsync<RoleRow>(new CommandDefinition(
