@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { launchBrowser } from './harness/browser.mjs';
-import { dashboardPage } from './harness/dashboard.mjs';
+import { axeViolations, dashboardPage } from './harness/dashboard.mjs';
 import { startServer } from './harness/processes.mjs';
 
 const ADMIN = { email: 'ops@example.com', password: 'dashboard-mfa-password-1' };
@@ -73,6 +73,7 @@ test('invitation, first login, authenticator app set up, then a login with passw
   assert.match(secret, /^[A-Z2-7]{32}$/);
   assert.match(await page.inputValue('#totp-uri'), /^otpauth:\/\/totp\/Latchkey:dev%40example\.com\?secret=[A-Z2-7]{32}&issuer=Latchkey/);
   assert.equal(await page.locator('#totp-qr').count(), 1);
+  assert.deepEqual(await axeViolations(page, 'account security, app setup'), []);
   await page.fill('#totp-code', totp(secret, Date.now()));
   await page.click('#totp-confirm button[type=submit]');
   assert.equal(await page.locator('#recovery-codes li').count(), 10);
@@ -82,6 +83,7 @@ test('invitation, first login, authenticator app set up, then a login with passw
   // The password alone is not enough any more. The code of the next step: this step's was used for the setup.
   await logIn(page, server.url, NEWCOMER);
   assert.match(page.url(), /\/dashboard\/login\/mfa$/);
+  assert.deepEqual(await axeViolations(page, 'second step'), []);
   const blocked = await page.goto(`${server.url}/dashboard/dev/connections`);
   assert.match(blocked.url(), /\/dashboard\/login/);
   await page.goto(`${server.url}/dashboard/login/mfa`);
