@@ -29,6 +29,12 @@ public static class AuditActions
     public const string SsoLoginSucceeded = "login.sso_succeeded";
     public const string SsoLoginRefused = "login.sso_refused";
     public const string UserCreatedBySso = "user.created_by_sso";
+    public const string MfaEnrolled = "mfa.enrolled";
+    public const string MfaRemoved = "mfa.removed";
+    public const string MfaReset = "mfa.reset";
+    public const string MfaRecoveryCodeUsed = "mfa.recovery_code_used";
+    public const string MfaLoginFailed = "mfa.login_failed";
+    public const string MfaRequirementChanged = "mfa.requirement_changed";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -36,5 +42,6 @@ public static class AuditActions
         ConnectLinkCreated, SettingsUpdated, SecretKeyRotated, SecretKeyRevealed, SigningKeyRotated, SigningKeyRemoved, WebhookRedelivered,
         UserInvited, UserInvitationRenewed, UserJoined, UserRolesChanged, UserDisabled, UserEnabled, UserRemoved, LoginSucceeded, LoginFailed, Logout,
         SsoLoginSucceeded, SsoLoginRefused, UserCreatedBySso,
+        MfaEnrolled, MfaRemoved, MfaReset, MfaRecoveryCodeUsed, MfaLoginFailed, MfaRequirementChanged,
     ];
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Latchkey.Server.Audit;
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Dashboard.SingleSignOn;
 using Latchkey.Server.Dashboard.Team;
@@ -47,6 +48,15 @@ public sealed class DashboardContexts(EnvironmentStore environments, IAntiforger
             user.IsAdminOfAll(all.Select(e => e.Id)), section) { Actor = AuditActor.User(user.Email, http) };
     }
 
+    /// <summary>For the pages of one's own account, which belong to no environment: the first one the user has a role in.</summary>
+    public async Task<DashboardContext> ForAccountAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        var user = DashboardUser.Of(http) ?? throw new InvalidOperationException("Dashboard pages run after DashboardAuthorization has attached the user.");
+        var all = await environments.ListAsync(cancellationToken);
+        var env = all.FirstOrDefault(e => user.RoleIn(e.Id) is not null) ?? all[0];
+        return (await ForAsync(http, env.Name, "account", cancellationToken))!;
+    }
+
     public string Csrf(HttpContext http) => antiforgery.GetAndStoreTokens(http).RequestToken!;
 }
 
@@ -75,9 +85,13 @@ public static class DashboardAccess
     public static IResult ShowLogin(HttpContext http, DashboardContexts contexts, string? returnUrl, string? joined, string? sso) =>
         LoginPage(contexts.Csrf(http), returnUrl, problem: SsoRefusals.Sentence(sso), StatusCodes.Status200OK, joined is null ? null : "Your password is set. Log in with it.");
 
+    /// <summary>The login page again, saying why (the second step expired or had too many wrong codes).</summary>
+    internal static RazorComponentResult<LoginPage> LoginAgain(HttpContext http, string problem) =>
+        LoginPage(http.RequestServices.GetRequiredService<DashboardContexts>().Csrf(http), null, problem, StatusCodes.Status401Unauthorized);
+
     public static async Task<IResult> LogInAsync(
         HttpContext http, IFormCollection form, UserStore users, DashboardSessions sessions, LoginThrottle throttle, DashboardContexts contexts, AuditTrail audit,
-        CancellationToken cancellationToken)
+        MfaFactors factors, MfaChallenges challenges, CancellationToken cancellationToken)
     {
         var email = form["email"].ToString();
         var password = form["password"].ToString();
@@ -117,14 +131,39 @@ public static class DashboardAccess
             return LoginPage(contexts.Csrf(http), returnUrl, "This account is disabled. Ask an administrator.", StatusCodes.Status403Forbidden);
         }
 
+        // With a second factor the password only opens the second step: no session exists before it is done.
         var admin = UserStore.Normalise(email);
+        var local = IsLocalDashboardUrl(returnUrl) ? returnUrl : null;
+        if (await users.FindActiveAsync(admin, cancellationToken) is { } user && (await factors.StatusAsync(user.Id, cancellationToken)).Any)
+        {
+            return Results.Redirect(await StartSecondStepAsync(http, challenges, admin, local, cancellationToken));
+        }
 
-        var session = await sessions.StartAsync(admin, cancellationToken);
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Email, admin), new Claim(ClaimTypes.Name, admin), new Claim(DashboardSessions.ClaimType, session)], DashboardFeature.Scheme);
-        await http.SignInAsync(DashboardFeature.Scheme, new ClaimsPrincipal(identity));
-        await audit.RecordAsync(AuditActor.User(admin, http), AuditActions.LoginSucceeded, null, null, cancellationToken);
-        return Results.Redirect(IsLocalDashboardUrl(returnUrl) ? returnUrl : "/dashboard/");
+        return await SignInAsync(http, sessions, audit, admin, local, factor: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens the login's second step for a user with a factor, after their password or single sign-on: a challenge
+    /// cookie, no session yet. Returns the step's page.
+    /// </summary>
+    internal static async Task<string> StartSecondStepAsync(HttpContext http, MfaChallenges challenges, string email, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var challenge = await challenges.StartAsync(email, returnUrl, cancellationToken);
+        http.Response.Cookies.Append(MfaChallenges.CookieName, challenge, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/dashboard", Secure = http.Request.IsHttps, MaxAge = MfaChallenges.Lifetime,
+        });
+        return MfaLoginPages.Path;
+    }
+
+    /// <summary>Starts the session of a user who passed every step of the login, and sends them where they were going.</summary>
+    internal static async Task<IResult> SignInAsync(HttpContext http, DashboardSessions sessions, AuditTrail audit, string email, string? returnUrl, string? factor,
+        CancellationToken cancellationToken)
+    {
+        await sessions.SignInAsync(http, email, cancellationToken);
+        await audit.RecordAsync(AuditActor.User(email, http), AuditActions.LoginSucceeded, null, null,
+            factor is null ? null : new JsonObject { ["second_factor"] = factor }, cancellationToken);
+        return Results.Redirect(returnUrl is not null && IsLocalDashboardUrl(returnUrl) ? returnUrl : "/dashboard/");
     }
 
     /// <summary>Ends this session on every instance (its row is deleted), then drops the cookie.</summary>

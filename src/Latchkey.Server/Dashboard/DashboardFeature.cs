@@ -1,3 +1,4 @@
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Dashboard.SingleSignOn;
 using Latchkey.Server.Dashboard.Team;
 using Microsoft.AspNetCore.Antiforgery;
@@ -53,6 +54,11 @@ public static class DashboardFeature
         builder.Services.AddSingleton<DashboardContexts>();
         builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<MfaFactors>();
+        builder.Services.AddSingleton<MfaChallenges>();
+        builder.Services.AddSingleton<MfaPolicy>();
+        builder.Services.AddSingleton<PasskeyStore>();
+        builder.Services.AddSingleton<Passkeys>();
         builder.Services.Configure<RateLimiterOptions>(limits => limits.AddPolicy<(string, long), LoginThrottle.PerIp>(LoginThrottle.PerIpPolicy));
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery(options =>
@@ -115,6 +121,9 @@ public static class DashboardFeature
         open.MapGet("", DashboardAccess.HomeAsync);
         open.MapGet("/login", DashboardAccess.ShowLogin);
         open.MapPost("/login", DashboardAccess.LogInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
+        open.MapGet("/login/mfa", MfaLoginPages.ShowAsync);
+        open.MapPost("/login/mfa", MfaLoginPages.VerifyAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
+        open.MapPost("/login/passkey", PasskeyLoginPages.SignInAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/invitation", InvitationPages.ShowAsync);
         open.MapPost("/invitation", InvitationPages.AcceptAsync).RequireRateLimiting(LoginThrottle.PerIpPolicy);
         open.MapGet("/assets/{file}", DashboardAssets.Serve);
@@ -124,6 +133,13 @@ public static class DashboardFeature
         var pages = endpoints.MapGroup("/dashboard").WithTags("Dashboard").ExcludeFromDescription().WithMetadata(new DisableCorsAttribute())
             .AddEndpointFilter(DashboardAccess.SecurityHeaders).AddEndpointFilter(DashboardAuthorization.Filter);
         pages.MapPost("/logout", DashboardAccess.LogOutAsync).Requires(DashboardRight.SignedIn);
+        pages.MapGet("/account/security", AccountSecurityPages.ShowAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/totp", AccountSecurityPages.StartTotpAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/totp/confirm", AccountSecurityPages.ConfirmTotpAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/totp/remove", AccountSecurityPages.RemoveTotpAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/passkeys/new", PasskeyPages.StartAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/passkeys", PasskeyPages.FinishAsync).Requires(DashboardRight.SignedIn);
+        pages.MapPost("/account/security/passkeys/{id:long}/remove", PasskeyPages.RemoveAsync).Requires(DashboardRight.SignedIn);
 
         pages.MapGet("/{env}/integrations", IntegrationPages.ListAsync).Requires(DashboardRight.ViewIntegrations);
         pages.MapGet("/{env}/integrations/new", IntegrationPages.CatalogAsync).Requires(DashboardRight.ChangeIntegrations);
@@ -159,6 +175,8 @@ public static class DashboardFeature
         pages.MapPost("/{env}/users/{id:long}/disable", TeamPages.DisableAsync).Requires(DashboardRight.ManageUsers);
         pages.MapPost("/{env}/users/{id:long}/enable", TeamPages.EnableAsync).Requires(DashboardRight.ManageUsers);
         pages.MapPost("/{env}/users/{id:long}/remove", TeamPages.RemoveAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/{id:long}/mfa/reset", MfaAdminPages.ResetAsync).Requires(DashboardRight.ManageUsers);
+        pages.MapPost("/{env}/users/mfa-requirement", MfaAdminPages.SetRequirementAsync).Requires(DashboardRight.ManageUsers);
         return endpoints;
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Dashboard.Team;
 using Latchkey.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -103,7 +104,8 @@ public sealed class DashboardSessions(Database database, TimeProvider clock)
             return;
         }
 
-        user.Attach(http);
+        var mfa = http.RequestServices.GetRequiredService<MfaPolicy>();
+        (user with { MustEnrolMfa = await mfa.MustEnrolAsync(user.Id, http.RequestAborted) }).Attach(http);
     }
 
     private sealed record SessionRow

@@ -26,5 +26,6 @@ public static class SealedColumns
         new("oauth_sessions", "secrets_sealed", "environment_id"),
         new("mcp_clients", "client_secret_sealed", "environment_id"),
         new("data_protection_keys", "xml_sealed", null),
+        new("dashboard_totp", "secret_sealed", null),
     ];
 }

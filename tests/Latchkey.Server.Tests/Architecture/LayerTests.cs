@@ -56,6 +56,7 @@ public sealed class LayerTests
             .And().DoNotHaveFullName($"{Root}.Integrations.McpClientStore")
             .And().DoNotHaveFullName($"{Root}.Environments.EnvironmentStore")
             .And().DoNotHaveFullName($"{Root}.OAuth.OAuthSessionStore")
+            .And().DoNotHaveFullName($"{Root}.Dashboard.Mfa.MfaFactors")
             .Should().NotDependOnAny(typeof(Latchkey.Server.Vault.SecretCodec))
             .Because("features get opened secrets from the store that owns them (docs/architecture.md)")
             .Check(Server);

@@ -30,6 +30,12 @@ public sealed partial class TableOwnerTests
         ["dashboard_user_roles"] = "Dashboard",
         ["dashboard_invitations"] = "Dashboard",
         ["dashboard_sessions"] = "Dashboard",
+        ["dashboard_totp"] = "Dashboard",
+        ["dashboard_recovery_codes"] = "Dashboard",
+        ["dashboard_mfa_challenges"] = "Dashboard",
+        ["dashboard_settings"] = "Dashboard",
+        ["dashboard_passkeys"] = "Dashboard",
+        ["dashboard_webauthn_ceremonies"] = "Dashboard",
         ["data_protection_keys"] = "Vault",
         ["vault_key_checks"] = "Vault",
     };

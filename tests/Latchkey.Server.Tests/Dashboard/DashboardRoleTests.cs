@@ -26,6 +26,7 @@ public sealed class DashboardRoleTests
         ("users", HttpMethod.Get, "users"), ("users.invite", HttpMethod.Post, "users"), ("users.roles", HttpMethod.Post, "users/999/roles"),
         ("users.invitation", HttpMethod.Post, "users/999/invitation"), ("users.disable", HttpMethod.Post, "users/999/disable"),
         ("users.enable", HttpMethod.Post, "users/999/enable"), ("users.remove", HttpMethod.Post, "users/999/remove"),
+        ("users.mfa-reset", HttpMethod.Post, "users/999/mfa/reset"), ("users.mfa-requirement", HttpMethod.Post, "users/mfa-requirement"),
     ];
 
     private static readonly string[] Support = ["connections.list", "connections.share-form", "connections.share", "connections.detail", "logs", "webhooks"];
@@ -88,7 +89,7 @@ public sealed class DashboardRoleTests
     public async Task EveryDashboardRoute_DeclaresTheRightItNeeds_OrIsOneOfTheOpenPages()
     {
         await using var app = await Server.StartAsync(Admin);
-        string[] open = ["/dashboard", "/dashboard/login", "/dashboard/invitation", "/dashboard/assets/{file}", "/dashboard/sso", "/dashboard/sso/complete"];
+        string[] open = ["/dashboard", "/dashboard/login", "/dashboard/login/mfa", "/dashboard/login/passkey", "/dashboard/invitation", "/dashboard/assets/{file}", "/dashboard/sso", "/dashboard/sso/complete"];
 
         var undeclared = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/dashboard", StringComparison.Ordinal) == true)

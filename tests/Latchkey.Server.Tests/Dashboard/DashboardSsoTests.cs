@@ -1,7 +1,9 @@
 using System.Net;
 using Dapper;
 using Latchkey.Server.Audit;
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Storage;
+using Microsoft.Extensions.Time.Testing;
 using static Latchkey.Server.Tests.Dashboard.DashboardTeam;
 
 namespace Latchkey.Server.Tests.Dashboard;
@@ -76,6 +78,36 @@ public sealed class DashboardSsoTests
         Assert.Contains("dev@example.com (developer)", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, prod.StatusCode);
         Assert.DoesNotContain(await AuditAsync(app), entry => entry.Action == AuditActions.UserCreatedBySso);
+    }
+
+    [Fact]
+    public async Task UserWithASecondFactor_IsAskedForIt_AfterSingleSignOn()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var idp = await FakeOidcProvider.StartAsync();
+        await using var app = await Server.StartAsync(WithSso(idp), clock);
+        using var admin = await AdminAsync(app);
+        var enrolled = await DashboardMfa.EnrolTotpAsync(admin, clock);
+        clock.Advance(TimeSpan.FromSeconds(TotpCode.StepSeconds));
+        idp.User = new FakeOidcUser(AdminEmail);
+        using var browser = new SsoBrowser(app);
+
+        var (response, page) = await browser.SignInAsync();
+        var beforeCode = await browser.Client.GetAsync(app.BaseUrl + "/dashboard/dev/connections", Server.Cancellation);
+        var code = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = DashboardMfa.CsrfIn(page),
+            ["code"] = TotpCode.Compute(enrolled.Secret, clock.GetUtcNow()),
+        });
+        var answered = await browser.Client.PostAsync(app.BaseUrl + MfaLoginPages.Path, code, Server.Cancellation);
+        var afterCode = await browser.Client.GetAsync(app.BaseUrl + "/dashboard/dev/connections", Server.Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.EndsWith(MfaLoginPages.Path, browser.Visited[^1], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, beforeCode.StatusCode);
+        Assert.StartsWith("/dashboard/login", beforeCode.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, afterCode.StatusCode);
     }
 
     [Fact]

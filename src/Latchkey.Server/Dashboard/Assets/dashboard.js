@@ -96,3 +96,76 @@ if (preview) {
   });
   sendPreview();
 }
+
+// Passkeys (WebAuthn). A form marked data-webauthn="create" or "get" carries the server's options as JSON in
+// data-options, binary members in base64url (the Fido2 library's format). Submitting it asks the browser for a new
+// passkey or a signature, puts the answer, as JSON in base64url again, into its "credential" field and posts it.
+function fromBase64Url(text) {
+  var base64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  while (base64.length % 4) base64 += '=';
+  var binary = atob(base64);
+  var bytes = new Uint8Array(binary.length);
+  for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+function toBase64Url(buffer) {
+  var bytes = new Uint8Array(buffer);
+  var binary = '';
+  for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+// The browser refuses null where it expects a dictionary or a string: members without a value are dropped.
+function withoutNulls(value) {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  var result = {};
+  Object.keys(value).forEach(function (key) {
+    if (value[key] !== null) result[key] = withoutNulls(value[key]);
+  });
+  return result;
+}
+
+function publicKeyOptions(json, kind) {
+  var options = withoutNulls(JSON.parse(json));
+  options.challenge = fromBase64Url(options.challenge);
+  if (kind === 'create') options.user.id = fromBase64Url(options.user.id);
+  (options.excludeCredentials || options.allowCredentials || []).forEach(function (credential) { credential.id = fromBase64Url(credential.id); });
+  return options;
+}
+
+function credentialJson(credential) {
+  var response = credential.response;
+  var answer = { id: credential.id, rawId: toBase64Url(credential.rawId), type: credential.type,
+    clientExtensionResults: credential.getClientExtensionResults(), response: { clientDataJSON: toBase64Url(response.clientDataJSON) } };
+  if (response.attestationObject) {
+    answer.response.attestationObject = toBase64Url(response.attestationObject);
+    answer.response.transports = response.getTransports ? response.getTransports() : [];
+  } else {
+    answer.response.authenticatorData = toBase64Url(response.authenticatorData);
+    answer.response.signature = toBase64Url(response.signature);
+    if (response.userHandle) answer.response.userHandle = toBase64Url(response.userHandle);
+  }
+  return JSON.stringify(answer);
+}
+
+document.querySelectorAll('form[data-webauthn]').forEach(function (form) {
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (!window.PublicKeyCredential) {
+      alert('This browser does not support passkeys.');
+      return;
+    }
+    var kind = form.dataset.webauthn;
+    var publicKey = publicKeyOptions(form.dataset.options, kind);
+    var asked = kind === 'create' ? navigator.credentials.create({ publicKey: publicKey }) : navigator.credentials.get({ publicKey: publicKey });
+    asked.then(function (credential) {
+      form.elements.credential.value = credentialJson(credential);
+      form.submit();
+    }, function (error) {
+      form.dataset.error = error.name;
+      alert('No passkey was ' + (kind === 'create' ? 'created' : 'used') + ': ' + error.message);
+    });
+  });
+});

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Latchkey.Server.Audit;
+using Latchkey.Server.Dashboard.Mfa;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -43,7 +44,8 @@ public static class SsoEndpoints
     }
 
     /// <summary>Turns the provider's identity (in the external cookie) into a dashboard session, exactly as a password login ends.</summary>
-    public static async Task<IResult> CompleteAsync(HttpContext http, string? returnUrl, SsoAccounts accounts, DashboardSessions sessions, CancellationToken cancellationToken)
+    public static async Task<IResult> CompleteAsync(HttpContext http, string? returnUrl, SsoAccounts accounts, DashboardSessions sessions,
+        MfaFactors factors, MfaChallenges challenges, CancellationToken cancellationToken)
     {
         var external = await http.AuthenticateAsync(SingleSignOnSetup.ExternalScheme);
         if (!external.Succeeded || external.Principal is null)
@@ -59,10 +61,17 @@ public static class SsoEndpoints
             return Results.Redirect(LoginWith(refusal!.Value));
         }
 
-        await sessions.SignInAsync(http, user.Email, cancellationToken);
         // A page, not a redirect: the browser got here through the provider's redirect, a cross-site chain, and would
-        // not send the SameSite=Strict dashboard cookie on a redirect at its end. A navigation from this page is same-site.
+        // not send the SameSite=Strict dashboard cookies on a redirect at its end. A navigation from this page is same-site.
         var target = IsLocalDashboardUrl(returnUrl) ? returnUrl! : "/dashboard/";
+        if ((await factors.StatusAsync(user.Id, cancellationToken)).Any)
+        {
+            // The user's own second factor still applies: the identity provider's MFA, if any, is invisible from here,
+            // and "Require MFA for everyone" promises a factor Latchkey has checked.
+            return Results.Content(ContinuePage(await DashboardAccess.StartSecondStepAsync(http, challenges, user.Email, target, cancellationToken)), "text/html; charset=utf-8");
+        }
+
+        await sessions.SignInAsync(http, user.Email, cancellationToken);
         return Results.Content(ContinuePage(target), "text/html; charset=utf-8");
     }
 

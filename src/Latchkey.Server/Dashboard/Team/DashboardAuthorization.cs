@@ -1,3 +1,4 @@
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Environments;
 using Microsoft.AspNetCore.Authentication;
@@ -25,6 +26,14 @@ public static class DashboardAuthorization
 
         http.User = result.Principal;
         var permission = http.GetEndpoint()?.Metadata.GetMetadata<DashboardRightMetadata>()?.Right;
+        if (user.MustEnrolMfa && permission != DashboardRight.SignedIn)
+        {
+            // Required MFA: until a second factor is set up, only the account's own pages and logging out are open.
+            return HttpMethods.IsGet(http.Request.Method)
+                ? Results.Redirect(AccountSecurityPages.Path)
+                : Results.Text("Set up a second factor first (" + AccountSecurityPages.Path + ").", "text/plain", statusCode: StatusCodes.Status403Forbidden);
+        }
+
         if (permission == DashboardRight.SignedIn)
         {
             return await next(context);

@@ -11,7 +11,7 @@ public enum DashboardRole
 /// <summary>What a dashboard endpoint does, each declared on its route (<see cref="DashboardRights.Requires{TBuilder}"/>).</summary>
 public enum DashboardRight
 {
-    /// <summary>Any signed-in user, whatever their roles (logging out).</summary>
+    /// <summary>Any signed-in user, whatever their roles: logging out, their own account security.</summary>
     SignedIn,
     ViewIntegrations,
     ChangeIntegrations,

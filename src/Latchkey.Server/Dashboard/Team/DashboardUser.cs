@@ -8,6 +8,9 @@ public sealed record DashboardUser(long Id, string Email, IReadOnlyDictionary<lo
 {
     private const string ItemKey = "latchkey.dashboard-user";
 
+    /// <summary>MFA is required for everyone and this user has no second factor yet: only enrolling (and logging out) is allowed.</summary>
+    public bool MustEnrolMfa { get; init; }
+
     public DashboardRole? RoleIn(long environmentId) => Roles.TryGetValue(environmentId, out var role) ? role : null;
 
     public bool IsAdminOfAll(IEnumerable<long> environmentIds) => environmentIds.All(id => RoleIn(id) == DashboardRole.Admin);

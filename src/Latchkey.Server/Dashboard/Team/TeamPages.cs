@@ -1,3 +1,4 @@
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Dashboard.Pages;
 using Latchkey.Server.Environments;
 using Latchkey.Server.Hosting;
@@ -11,15 +12,15 @@ namespace Latchkey.Server.Dashboard.Team;
 /// </summary>
 public static class TeamPages
 {
-    public static async Task<IResult> ListAsync(string env, HttpContext http, DashboardContexts contexts, UserStore users, EnvironmentStore environments, PublicUrls urls,
+    public static async Task<IResult> ListAsync(string env, HttpContext http, DashboardContexts contexts, UserStore users, EnvironmentStore environments, PublicUrls urls, MfaPolicy policy,
         CancellationToken cancellationToken)
     {
         var ctx = await contexts.ForAsync(http, env, "users", cancellationToken);
-        return await RenderAsync(ctx! with { Notice = IntegrationPages.Notice(http) }, users, environments, urls, null, cancellationToken);
+        return await RenderAsync(ctx! with { Notice = IntegrationPages.Notice(http) }, users, environments, urls, policy, null, cancellationToken);
     }
 
     public static async Task<IResult> InviteAsync(string env, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, InvitationMail mail, CancellationToken cancellationToken)
+        EnvironmentStore environments, PublicUrls urls, MfaPolicy policy, InvitationMail mail, CancellationToken cancellationToken)
     {
         var ctx = (await contexts.ForAsync(http, env, "users", cancellationToken))!;
         var roles = await ReadRolesAsync(form, environments, cancellationToken);
@@ -28,16 +29,16 @@ public static class TeamPages
             : await team.InviteAsync(ctx.Actor, form["email"].ToString(), roles, cancellationToken);
         if (problem is not null)
         {
-            return await RenderAsync(ctx with { Problem = problem }, users, environments, urls, null, cancellationToken, StatusCodes.Status400BadRequest);
+            return await RenderAsync(ctx with { Problem = problem }, users, environments, urls, policy, null, cancellationToken, StatusCodes.Status400BadRequest);
         }
 
         var page = await MailAsync(ctx with { Notice = $"{invitation!.Email} is invited." }, invitation, mail, urls, cancellationToken);
-        return await RenderAsync(page, users, environments, urls, invitation, cancellationToken);
+        return await RenderAsync(page, users, environments, urls, policy, invitation, cancellationToken);
     }
 
     public static Task<IResult> RenewInvitationAsync(string env, long id, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, InvitationMail mail, CancellationToken cancellationToken) =>
-        OnMemberAsync(env, id, http, contexts, users, environments, urls, async (ctx, member) =>
+        EnvironmentStore environments, PublicUrls urls, MfaPolicy policy, InvitationMail mail, CancellationToken cancellationToken) =>
+        OnMemberAsync(env, id, http, contexts, users, environments, urls, policy, async (ctx, member) =>
         {
             var (invitation, problem) = await team.RenewInvitationAsync(ctx.Actor, member, cancellationToken);
             if (invitation is null)
@@ -62,8 +63,8 @@ public static class TeamPages
     }
 
     public static Task<IResult> SetRolesAsync(string env, long id, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken) =>
-        OnMemberAsync(env, id, http, contexts, users, environments, urls, async (ctx, member) =>
+        EnvironmentStore environments, PublicUrls urls, MfaPolicy policy, CancellationToken cancellationToken) =>
+        OnMemberAsync(env, id, http, contexts, users, environments, urls, policy, async (ctx, member) =>
         {
             var roles = await ReadRolesAsync(form, environments, cancellationToken);
             var problem = roles is null ? "Choose a role from the list for each environment." : await team.SetRolesAsync(ctx.Actor, member, roles, cancellationToken);
@@ -71,23 +72,23 @@ public static class TeamPages
         }, cancellationToken);
 
     public static Task<IResult> DisableAsync(string env, long id, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken) =>
-        OnMemberAsync(env, id, http, contexts, users, environments, urls, async (ctx, member) =>
+        EnvironmentStore environments, PublicUrls urls, MfaPolicy policy, CancellationToken cancellationToken) =>
+        OnMemberAsync(env, id, http, contexts, users, environments, urls, policy, async (ctx, member) =>
             (await team.SetDisabledAsync(ctx.Actor, member, disabled: true, cancellationToken), null, $"{member.Email} is disabled and logged out everywhere."), cancellationToken);
 
     public static Task<IResult> EnableAsync(string env, long id, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken) =>
-        OnMemberAsync(env, id, http, contexts, users, environments, urls, async (ctx, member) =>
+        EnvironmentStore environments, PublicUrls urls, MfaPolicy policy, CancellationToken cancellationToken) =>
+        OnMemberAsync(env, id, http, contexts, users, environments, urls, policy, async (ctx, member) =>
             (await team.SetDisabledAsync(ctx.Actor, member, disabled: false, cancellationToken), null, $"{member.Email} is enabled."), cancellationToken);
 
     public static Task<IResult> RemoveAsync(string env, long id, IFormCollection form, HttpContext http, DashboardContexts contexts, TeamChanges team, UserStore users,
-        EnvironmentStore environments, PublicUrls urls, CancellationToken cancellationToken) =>
-        OnMemberAsync(env, id, http, contexts, users, environments, urls, async (ctx, member) =>
+        EnvironmentStore environments, PublicUrls urls, MfaPolicy policy, CancellationToken cancellationToken) =>
+        OnMemberAsync(env, id, http, contexts, users, environments, urls, policy, async (ctx, member) =>
             (await team.RemoveAsync(ctx.Actor, member, cancellationToken), null, $"{member.Email} is removed and logged out everywhere."), cancellationToken);
 
     /// <summary>Finds the user of the route, runs the change, and answers with the page (400 and the problem when refused).</summary>
     private static async Task<IResult> OnMemberAsync(string env, long id, HttpContext http, DashboardContexts contexts, UserStore users, EnvironmentStore environments,
-        PublicUrls urls, Func<DashboardContext, TeamMember, Task<(string? Problem, TeamChanges.Invitation? Invitation, string? Notice)>> change, CancellationToken cancellationToken)
+        PublicUrls urls, MfaPolicy policy, Func<DashboardContext, TeamMember, Task<(string? Problem, TeamChanges.Invitation? Invitation, string? Notice)>> change, CancellationToken cancellationToken)
     {
         var ctx = (await contexts.ForAsync(http, env, "users", cancellationToken))!;
         if ((await users.ListAsync(cancellationToken)).FirstOrDefault(m => m.Id == id) is not { } member)
@@ -98,12 +99,12 @@ public static class TeamPages
         var (problem, invitation, notice) = await change(ctx, member);
         if (problem is not null)
         {
-            return await RenderAsync(ctx with { Problem = problem }, users, environments, urls, null, cancellationToken, StatusCodes.Status400BadRequest);
+            return await RenderAsync(ctx with { Problem = problem }, users, environments, urls, policy, null, cancellationToken, StatusCodes.Status400BadRequest);
         }
 
         return invitation is null
             ? Results.Redirect(ctx.Url("users") + "?done=" + Uri.EscapeDataString(notice!))
-            : await RenderAsync(ctx with { Notice = notice }, users, environments, urls, invitation, cancellationToken);
+            : await RenderAsync(ctx with { Notice = notice }, users, environments, urls, policy, invitation, cancellationToken);
     }
 
     /// <summary>One <c>role_{environment}</c> field per environment: empty for no access, else a role; null when one is not a role.</summary>
@@ -129,14 +130,14 @@ public static class TeamPages
         return roles;
     }
 
-    private static async Task<IResult> RenderAsync(DashboardContext ctx, UserStore users, EnvironmentStore environments, PublicUrls urls, TeamChanges.Invitation? invitation,
+    private static async Task<IResult> RenderAsync(DashboardContext ctx, UserStore users, EnvironmentStore environments, PublicUrls urls, MfaPolicy policy, TeamChanges.Invitation? invitation,
         CancellationToken cancellationToken, int status = StatusCodes.Status200OK)
     {
         var all = await environments.ListAsync(cancellationToken);
         var members = (await users.ListAsync(cancellationToken)).Select(m => new UsersPage.Member(
-            m.Id, m.Email, m.Email == ctx.Email, m.DisabledAt is not null, m.HasPassword, m.InvitationExpiresAt,
+            m.Id, m.Email, m.Email == ctx.Email, m.DisabledAt is not null, m.HasPassword, m.InvitationExpiresAt, m.HasMfa,
             all.ToDictionary(e => e.Name, e => m.Roles.TryGetValue(e.Id, out var role) ? DashboardRights.Name(role) : ""))).ToArray();
         var link = invitation is null ? null : new UsersPage.Link(invitation.Email, InvitationPages.LinkFor(urls, invitation.Token), invitation.ExpiresAt.ToUnixTimeMilliseconds());
-        return DashboardAccess.Page<UsersPage>(ctx, new UsersPage.View(members, all.Select(e => e.Name).ToArray(), link), status);
+        return DashboardAccess.Page<UsersPage>(ctx, new UsersPage.View(members, all.Select(e => e.Name).ToArray(), link, await policy.IsRequiredAsync(cancellationToken)), status);
     }
 }

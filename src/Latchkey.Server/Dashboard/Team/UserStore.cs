@@ -1,12 +1,14 @@
 using System.Data.Common;
 using Dapper;
+using Latchkey.Server.Dashboard.Mfa;
 using Latchkey.Server.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Latchkey.Server.Dashboard.Team;
 
 /// <summary>A user as the Users page lists them: roles by environment id, and the expiry of a pending invitation.</summary>
-public sealed record TeamMember(long Id, string Email, bool HasPassword, long? DisabledAt, long CreatedAt, IReadOnlyDictionary<long, DashboardRole> Roles, long? InvitationExpiresAt);
+public sealed record TeamMember(long Id, string Email, bool HasPassword, long? DisabledAt, long CreatedAt, IReadOnlyDictionary<long, DashboardRole> Roles, long? InvitationExpiresAt,
+    bool HasMfa);
 
 public enum LoginCheck
 {
@@ -152,13 +154,15 @@ public sealed class UserStore(Database database, TimeProvider clock)
         var users = await connection.QueryAsync<UserRow>(new CommandDefinition(
             """
             SELECT u.id AS Id, u.email AS Email, u.password_hash AS Hash, u.disabled_at AS DisabledAt, u.created_at AS CreatedAt,
-                   (SELECT MAX(i.expires_at) FROM dashboard_invitations i WHERE i.user_id = u.id AND i.used_at IS NULL AND i.expires_at > @now) AS InvitationExpiresAt
+                   (SELECT MAX(i.expires_at) FROM dashboard_invitations i WHERE i.user_id = u.id AND i.used_at IS NULL AND i.expires_at > @now) AS InvitationExpiresAt,
+                   (SELECT COUNT(*) FROM dashboard_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+                   + (SELECT COUNT(*) FROM dashboard_passkeys p WHERE p.user_id = u.id) AS SecondFactors
             FROM dashboard_users u ORDER BY u.email
             """, new { now }, cancellationToken: cancellationToken));
         var roles = (await connection.QueryAsync<RoleRow>(new CommandDefinition(
             "SELECT user_id AS UserId, environment_id AS EnvironmentId, role AS Role FROM dashboard_user_roles", cancellationToken: cancellationToken))).ToLookup(r => r.UserId);
         return users.Select(u => new TeamMember(u.Id, u.Email, u.Hash is not null, u.DisabledAt, u.CreatedAt,
-            ToRoles(roles[u.Id].Select(r => (r.EnvironmentId, r.Role))), u.InvitationExpiresAt)).ToArray();
+            ToRoles(roles[u.Id].Select(r => (r.EnvironmentId, r.Role))), u.InvitationExpiresAt, u.SecondFactors > 0)).ToArray();
     }
 
     /// <summary>Creates an invited user (no password yet) with their roles; null when the e-mail is taken.</summary>
@@ -208,7 +212,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Removes a user with their roles, invitations and sessions.</summary>
+    /// <summary>Removes a user with their roles, invitations, second factors and sessions.</summary>
     public async Task RemoveAsync(TeamMember user, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -216,6 +220,7 @@ public sealed class UserStore(Database database, TimeProvider clock)
         var id = new { id = user.Id };
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_user_roles WHERE user_id = @id", id, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_invitations WHERE user_id = @id", id, transaction, cancellationToken: cancellationToken));
+        await MfaFactors.RemoveAllAsync(connection, transaction, user.Id, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dashboard_users WHERE id = @id", id, transaction, cancellationToken: cancellationToken));
         await DashboardSessions.EndAllAsync(connection, transaction, user.Email, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -270,6 +275,8 @@ public sealed class UserStore(Database database, TimeProvider clock)
         public long CreatedAt { get; init; }
 
         public long? InvitationExpiresAt { get; init; }
+
+        public long SecondFactors { get; init; }
     }
 
     private sealed record RoleRow
