@@ -2,10 +2,11 @@
 // app on Account security (the test computes the codes from the key shown, as an app would: RFC 6238 with node's
 // crypto), logs out and logs in again with password and code. Then a passkey with Chromium's virtual authenticator
 // (DevTools protocol): registered on Account security, used as the second factor, and for a passwordless sign-in.
+// The README's pictures of the app setup and the second step are refreshed with UPDATE_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { launchBrowser } from './harness/browser.mjs';
+import { launchBrowser, screenshotPath } from './harness/browser.mjs';
 import { axeViolations, dashboardPage } from './harness/dashboard.mjs';
 import { startServer } from './harness/processes.mjs';
 
@@ -44,6 +45,13 @@ function totp(secret, atMs) {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
+/** At the viewport of the README's other dashboard pictures. */
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle');
+  await page.setViewportSize({ width: 1100, height: 640 });
+  await page.screenshot({ path: screenshotPath(`dashboard-${name}.png`) });
+}
+
 async function logIn(page, base, user) {
   await page.goto(`${base}/dashboard/login`);
   await page.fill('input[name=email]', user.email);
@@ -74,6 +82,7 @@ test('invitation, first login, authenticator app set up, then a login with passw
   assert.match(await page.inputValue('#totp-uri'), /^otpauth:\/\/totp\/Latchkey:dev%40example\.com\?secret=[A-Z2-7]{32}&issuer=Latchkey/);
   assert.equal(await page.locator('#totp-qr').count(), 1);
   assert.deepEqual(await axeViolations(page, 'account security, app setup'), []);
+  await shot(page, 'mfa-setup');
   await page.fill('#totp-code', totp(secret, Date.now()));
   await page.click('#totp-confirm button[type=submit]');
   assert.equal(await page.locator('#recovery-codes li').count(), 10);
@@ -84,6 +93,7 @@ test('invitation, first login, authenticator app set up, then a login with passw
   await logIn(page, server.url, NEWCOMER);
   assert.match(page.url(), /\/dashboard\/login\/mfa$/);
   assert.deepEqual(await axeViolations(page, 'second step'), []);
+  await shot(page, 'mfa-login');
   const blocked = await page.goto(`${server.url}/dashboard/dev/connections`);
   assert.match(blocked.url(), /\/dashboard\/login/);
   await page.goto(`${server.url}/dashboard/login/mfa`);
