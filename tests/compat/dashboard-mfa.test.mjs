@@ -2,12 +2,13 @@
 // app on Account security (the test computes the codes from the key shown, as an app would: RFC 6238 with node's
 // crypto), logs out and logs in again with password and code. Then a passkey with Chromium's virtual authenticator
 // (DevTools protocol): registered on Account security, used as the second factor, and for a passwordless sign-in.
+// The README's pictures of the app setup and the second step are refreshed with UPDATE_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { launchBrowser } from './harness/browser.mjs';
-import { axeViolations, dashboardPage } from './harness/dashboard.mjs';
+import { launchBrowser, screenshotPath } from './harness/browser.mjs';
+import { axeViolations, dashboardPage, inviteAndJoin, logIn } from './harness/dashboard.mjs';
 import { startServer } from './harness/processes.mjs';
+import { totp } from './harness/totp.mjs';
 
 const ADMIN = { email: 'ops@example.com', password: 'dashboard-mfa-password-1' };
 const NEWCOMER = { email: 'dev@example.com', password: 'my own developer password' };
@@ -26,43 +27,16 @@ after(async () => {
   await server?.stop();
 });
 
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const char of text.replace(/=+$/, '')) bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 with SHA-1, 30-second steps, 6 digits (RFC 4226 §5.3's dynamic truncation). */
-function totp(secret, atMs) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
-async function logIn(page, base, user) {
-  await page.goto(`${base}/dashboard/login`);
-  await page.fill('input[name=email]', user.email);
-  await page.fill('input[name=password]', user.password);
-  await page.click('#email ~ button[type=submit]');
+/** At the viewport of the README's other dashboard pictures. */
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle');
+  await page.setViewportSize({ width: 1100, height: 640 });
+  await page.screenshot({ path: screenshotPath(`dashboard-${name}.png`) });
 }
 
 test('invitation, first login, authenticator app set up, then a login with password and code', async () => {
   const page = await dashboardPage(browser, server, ADMIN, '/dashboard/dev/users');
-  await page.fill('#email', NEWCOMER.email);
-  await page.selectOption('#invite-role-dev', 'developer');
-  await page.click('#invite button[type=submit]');
-  const link = await page.inputValue('#invitation-link');
-  await page.click('#log-out');
-
-  await page.goto(link);
-  await page.fill('#password', NEWCOMER.password);
-  await page.fill('#confirm', NEWCOMER.password);
-  await page.click('button[type=submit]');
+  await inviteAndJoin(page, server.url, NEWCOMER, 'developer');
   await logIn(page, server.url, NEWCOMER);
   assert.match(page.url(), /\/dashboard\/dev\/connections$/);
 
@@ -74,6 +48,7 @@ test('invitation, first login, authenticator app set up, then a login with passw
   assert.match(await page.inputValue('#totp-uri'), /^otpauth:\/\/totp\/Latchkey:dev%40example\.com\?secret=[A-Z2-7]{32}&issuer=Latchkey/);
   assert.equal(await page.locator('#totp-qr').count(), 1);
   assert.deepEqual(await axeViolations(page, 'account security, app setup'), []);
+  await shot(page, 'mfa-setup');
   await page.fill('#totp-code', totp(secret, Date.now()));
   await page.click('#totp-confirm button[type=submit]');
   assert.equal(await page.locator('#recovery-codes li').count(), 10);
@@ -84,6 +59,7 @@ test('invitation, first login, authenticator app set up, then a login with passw
   await logIn(page, server.url, NEWCOMER);
   assert.match(page.url(), /\/dashboard\/login\/mfa$/);
   assert.deepEqual(await axeViolations(page, 'second step'), []);
+  await shot(page, 'mfa-login');
   const blocked = await page.goto(`${server.url}/dashboard/dev/connections`);
   assert.match(blocked.url(), /\/dashboard\/login/);
   await page.goto(`${server.url}/dashboard/login/mfa`);

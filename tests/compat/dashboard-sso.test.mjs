@@ -1,10 +1,10 @@
 // Single sign-on to the dashboard in headless Chromium: "Sign in with Fake IdP" on the login page, the TestKit's
 // OpenID Connect provider (on localhost: another site than the server on 127.0.0.1, as a real provider is) asks for
 // an e-mail, and the browser lands on the dashboard as a new support user; a domain not allowed lands back on the
-// login page saying so.
+// login page saying so. The README's picture of the login page with its button is refreshed with UPDATE_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser } from './harness/browser.mjs';
+import { launchBrowser, screenshotPath } from './harness/browser.mjs';
 import { startFakeWorld, startServer } from './harness/processes.mjs';
 
 let fake;
@@ -34,9 +34,14 @@ after(async () => {
   await fake?.stop();
 });
 
-async function signIn(page, email) {
+async function signIn(page, email, screenshot) {
   await page.goto(`${server.url}/dashboard/login`);
   assert.equal((await page.textContent('#sso')).trim(), 'Sign in with Fake IdP');
+  if (screenshot) {
+    // At the viewport of the README's other dashboard pictures.
+    await page.setViewportSize({ width: 1100, height: 640 });
+    await page.screenshot({ path: screenshotPath(screenshot) });
+  }
   await page.click('#sso');
   await page.waitForURL(`${fake.oidc.issuer}/authorize?**`);
   await page.fill('#login-email', email);
@@ -45,7 +50,7 @@ async function signIn(page, email) {
 
 test('Sign in with the identity provider lands on the dashboard as a new support user', async () => {
   const page = await browser.context.newPage();
-  await signIn(page, 'chromium@example.com');
+  await signIn(page, 'chromium@example.com', 'dashboard-sso-login.png');
 
   await page.waitForURL(`${server.url}/dashboard/dev/connections`);
   assert.match(await page.textContent('.who'), /chromium@example\.com \(support\)/);

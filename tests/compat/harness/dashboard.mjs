@@ -35,3 +35,29 @@ export async function axeViolations(page, where) {
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations.map((v) => `${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** Logs `user` in with their password on the login page of `base` (the server's URL, or another name for it). */
+export async function logIn(page, base, user) {
+  await page.goto(`${base}/dashboard/login`);
+  await page.fill('input[name=email]', user.email);
+  await page.fill('input[name=password]', user.password);
+  await page.click('#email ~ button[type=submit]');
+}
+
+/**
+ * The admin logged in on `page` invites `user` to dev as `role` and logs out; the user opens the invitation link and
+ * chooses their password. The page is then on the login page, logged out.
+ */
+export async function inviteAndJoin(page, base, user, role) {
+  await page.goto(`${base}/dashboard/dev/users`);
+  await page.fill('#email', user.email);
+  await page.selectOption('#invite-role-dev', role);
+  await page.click('#invite button[type=submit]');
+  const link = await page.inputValue('#invitation-link');
+  await page.click('#log-out');
+  await page.goto(link);
+  await page.fill('#password', user.password);
+  await page.fill('#confirm', user.password);
+  await page.click('button[type=submit]');
+  assert.match(page.url(), /\/dashboard\/login\?joined=1$/);
+}
