@@ -97,8 +97,13 @@ public sealed class Database : IAsyncDisposable
         await using var connection = new SqliteConnection(existingFileOnly.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT count(*) FROM sqlite_master";
-        await query.ExecuteScalarAsync(cancellationToken);
+        // The schema, not just a file: after a lost volume a background poller's new pooled connection recreates the
+        // file empty, and an empty database answers queries too.
+        query.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'connections'";
+        if (Convert.ToInt64(await query.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            throw new InvalidOperationException("The SQLite database has no schema: its file was replaced.");
+        }
     }
 
     /// <summary>

@@ -205,12 +205,14 @@ public sealed class DashboardSsoTests
         var forged = await stranger.Client.GetAsync(withSso.BaseUrl + "/dashboard/sso/callback?code=made-up&state=made-up", Server.Cancellation);
         var login = await without.Http.GetStringAsync("/dashboard/login", Server.Cancellation);
         var start = await without.Http.GetAsync("/dashboard/sso", Server.Cancellation);
+        var complete = await without.Http.GetAsync("/dashboard/sso/complete", Server.Cancellation);
 
         Assert.Contains("took too long or was started elsewhere", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
         Assert.StartsWith("/dashboard/login?sso=", forged.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"sso\"", login, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, complete.StatusCode);
         Assert.Equal(0, idp.TokenCalls);
     }
 

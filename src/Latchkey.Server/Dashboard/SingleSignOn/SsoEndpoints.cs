@@ -47,6 +47,12 @@ public static class SsoEndpoints
     public static async Task<IResult> CompleteAsync(HttpContext http, string? returnUrl, SsoAccounts accounts, DashboardSessions sessions,
         MfaFactors factors, MfaChallenges challenges, CancellationToken cancellationToken)
     {
+        // Without single sign-on the external scheme does not exist, and asking it would throw.
+        if (await http.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>().GetSchemeAsync(SingleSignOnSetup.ExternalScheme) is null)
+        {
+            return Results.NotFound();
+        }
+
         var external = await http.AuthenticateAsync(SingleSignOnSetup.ExternalScheme);
         if (!external.Succeeded || external.Principal is null)
         {
