@@ -4,23 +4,12 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Server.Logs;
 
 /// <summary>Deletes auth log entries older than <c>LATCHKEY_LOG_RETENTION_DAYS</c>, once an hour.</summary>
-public sealed partial class AuthLogPurge(AuthLogStore store, TimeProvider clock, IOptions<LogsOptions> options, ILogger<AuthLogPurge> logger)
-    : PeriodicJob(clock, logger)
+public sealed class AuthLogPurge(AuthLogStore store, TimeProvider clock, IOptions<LogsOptions> options, ILogger<AuthLogPurge> logger)
+    : RetentionPurge(clock, logger)
 {
-    private readonly TimeProvider _clock = clock;
+    protected override int RetentionDays => options.Value.RetentionDays;
 
-    protected override TimeSpan Interval => TimeSpan.FromHours(1);
+    protected override string Rows => "auth log entries";
 
-    public override async Task RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var days = options.Value.RetentionDays;
-        var deleted = await store.PurgeAsync(_clock.GetUtcNow() - TimeSpan.FromDays(days), cancellationToken);
-        if (deleted > 0)
-        {
-            LogPurged(logger, deleted, days);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} auth log entries older than {Days} days")]
-    private static partial void LogPurged(ILogger logger, int count, int days);
+    protected override Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => store.PurgeAsync(cutoff, cancellationToken);
 }
