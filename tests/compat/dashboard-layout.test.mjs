@@ -1,17 +1,13 @@
 // Every dashboard page on a 360 px phone and on a desktop screen, in headless Chromium: nothing wider than the screen,
-// Log out and Delete within reach, and axe-core finds no accessibility violation of any impact. Single sign-on is
-// configured (the fake world's OpenID Connect provider), so the login page has its button.
+// Log out and Delete within reach, and axe-core finds no accessibility violation of any impact.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { launchBrowser, screenshotPath } from './harness/browser.mjs';
-import { axeViolations, connectApiKey, dashboardPage, inviteAndJoin, logIn } from './harness/dashboard.mjs';
+import { axeViolations, connectApiKey, dashboardPage } from './harness/dashboard.mjs';
 import { startFakeWorld, startServer } from './harness/processes.mjs';
-import { totp } from './harness/totp.mjs';
 
 const ADMIN = { email: 'ops@example.com', password: 'dashboard-layout-password-1' };
-// A user with an authenticator app, for Account security with the app set up and the login's second step.
-const APP_USER = { email: 'app-user@example.com', password: 'dashboard-layout-app-user-password' };
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
 let fake;
@@ -19,22 +15,12 @@ let server;
 let browser;
 let receiver;
 let connectionId;
-let recoveryCodes;
 
 before(async () => {
   fake = await startFakeWorld();
   server = await startServer({
     providersFile: fake.providersFile,
-    env: {
-      LATCHKEY_ADMIN_EMAIL: ADMIN.email,
-      LATCHKEY_ADMIN_PASSWORD: ADMIN.password,
-      LATCHKEY_WEBHOOK_POLL_MS: '100',
-      LATCHKEY_SSO_OIDC_AUTHORITY: fake.oidc.issuer,
-      LATCHKEY_SSO_OIDC_CLIENT_ID: fake.oidc.clientId,
-      LATCHKEY_SSO_OIDC_CLIENT_SECRET: fake.oidc.clientSecret,
-      LATCHKEY_SSO_OIDC_DISPLAY_NAME: 'Example Workspace Identity',
-      LATCHKEY_SSO_ALLOWED_DOMAINS: 'example.com',
-    },
+    env: { LATCHKEY_ADMIN_EMAIL: ADMIN.email, LATCHKEY_ADMIN_PASSWORD: ADMIN.password, LATCHKEY_WEBHOOK_POLL_MS: '100' },
   });
   receiver = createServer((request, response) => response.writeHead(200).end('ok'));
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
@@ -48,19 +34,6 @@ before(async () => {
   });
   connectionId = await connectApiKey(server, 'a-rather-long-integration-key-for-small-screens', 'end-user-with-a-long-identifier-42');
   for (let i = 0; i < 50 && (await server.api('GET', '/logs')).body?.data?.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-
-  // The app user joins and sets up an app; their later logins use the recovery codes (a code works once, and each
-  // test below logs them in again).
-  const page = await dashboardPage(browser, server, ADMIN, '/dashboard/dev/users');
-  await inviteAndJoin(page, server.url, APP_USER, 'developer');
-  await logIn(page, server.url, APP_USER);
-  await page.goto(`${server.url}/dashboard/account/security`);
-  await page.click('#totp-start button[type=submit]');
-  await page.fill('#totp-code', totp(await page.inputValue('#totp-secret'), Date.now()));
-  await page.click('#totp-confirm button[type=submit]');
-  recoveryCodes = await page.locator('#recovery-codes li code').allTextContents();
-  await page.click('#log-out');
-  await page.close();
 });
 
 after(async () => {
@@ -72,17 +45,10 @@ after(async () => {
 
 /**
  * Each page as a user reaches it: `open` navigates (some pages are the answer to a form), `deletes` names the page's
- * Delete button when it has one. The last two log the admin out for the app user; the next test logs the admin in.
+ * Delete button when it has one.
  */
 const pages = [
-  {
-    name: 'login with single sign-on',
-    open: async (page) => {
-      await page.goto(`${server.url}/dashboard/login`);
-      await page.waitForSelector('#sso');
-    },
-    hasHeader: false,
-  },
+  { name: 'login', open: (page) => page.goto(`${server.url}/dashboard/login`), hasHeader: false },
   { name: 'connections', open: (page) => page.goto(`${server.url}/dashboard/dev/connections`) },
   { name: 'connection', open: (page) => page.goto(`${server.url}/dashboard/dev/connections/a-rather-long-integration-key-for-small-screens/${connectionId}`), deletes: '#delete-connection' },
   {
@@ -139,43 +105,6 @@ const pages = [
     },
   },
   { name: 'audit', open: (page) => page.goto(`${server.url}/dashboard/dev/audit`) },
-  {
-    name: 'login, single sign-on refused',
-    open: async (page) => {
-      await page.goto(`${server.url}/dashboard/login?sso=domain`);
-      await page.waitForSelector('.problem');
-    },
-    hasHeader: false,
-  },
-  { name: 'account security', open: (page) => page.goto(`${server.url}/dashboard/account/security`) },
-  {
-    name: 'account security, app setup',
-    open: async (page) => {
-      await page.goto(`${server.url}/dashboard/account/security`);
-      await page.click('#totp-start button[type=submit]');
-      await page.waitForSelector('#totp-qr');
-    },
-  },
-  {
-    name: 'account security, app set up',
-    open: async (page) => {
-      await page.click('#log-out');
-      await logIn(page, server.url, APP_USER);
-      await page.fill('#code', recoveryCodes.shift());
-      await page.click('#mfa-login button[type=submit]');
-      await page.goto(`${server.url}/dashboard/account/security`);
-      await page.waitForSelector('#totp-status');
-    },
-  },
-  {
-    name: 'login, second step',
-    open: async (page) => {
-      await page.click('#log-out');
-      await logIn(page, server.url, APP_USER);
-      await page.waitForURL(/\/dashboard\/login\/mfa$/);
-    },
-    hasHeader: false,
-  },
 ];
 let invited = 0;
 
