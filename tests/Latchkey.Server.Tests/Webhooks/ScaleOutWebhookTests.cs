@@ -17,8 +17,15 @@ public sealed class ScaleOutWebhookTests
 
         // Two sessions: one may create at most LATCHKEY_SESSION_MAX_CONNECTIONS (10 by default).
         string[] tokens = [await first.CreateSessionTokenAsync(), await first.CreateSessionTokenAsync()];
-        var created = await Task.WhenAll(Enumerable.Range(0, Connections).Select(i =>
-            (i % 2 == 0 ? first : second).ConnectApiKeyAsync("fake-apikey", tokens[i / 6])));
+        // One connection at a time, alternating instances: the race under test is the two dispatchers'. Twelve
+        // concurrent connect flows on test pools of five connections starved a pool for its 15 s wait (see the
+        // closing note of 2026-11-30), which delayed two deliveries by their 90 s claim.
+        var created = new List<string>();
+        for (var i = 0; i < Connections; i++)
+        {
+            created.Add(await (i % 2 == 0 ? first : second).ConnectApiKeyAsync("fake-apikey", tokens[i / 6]));
+        }
+
         await receiver.WaitForAcceptedAsync(Connections);
         await Task.Delay(TimeSpan.FromSeconds(1), Server.Cancellation); // room for a duplicate to arrive
 
